@@ -1,0 +1,105 @@
+package io.cairn.runs.batch;
+
+import io.cairn.compute.ComputeConnection;
+import io.cairn.compute.ComputeException;
+import io.cairn.compute.TaskStatus;
+import io.cairn.platform.CairnSettings;
+import io.cairn.pools.control.ComputeGateway;
+import io.cairn.runs.boundary.Runs;
+import io.cairn.runs.control.RunExecutor;
+import io.cairn.runs.entity.Run;
+import jakarta.batch.api.AbstractBatchlet;
+import jakarta.batch.api.BatchProperty;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Submits the run's task to its pool, or adopts the task submitted before a restart, and waits
+ * until it ends. The backend id is committed before the first wait. A stop request cancels the
+ * task on the backend.
+ */
+@Named
+@Dependent
+public class ExecuteTaskBatchlet extends AbstractBatchlet {
+
+    private static final Logger LOG = Logger.getLogger(ExecuteTaskBatchlet.class.getName());
+
+    @Inject
+    @BatchProperty
+    String runId;
+
+    @Inject
+    Runs runs;
+
+    @Inject
+    RunExecutor executor;
+
+    @Inject
+    ComputeGateway gateway;
+
+    @Inject
+    CairnSettings settings;
+
+    private volatile boolean stopRequested;
+
+    @Override
+    public String process() {
+        Run run = runs.find(runId);
+        if (run.getState().isTerminal()) {
+            return run.getState().name();
+        }
+        String backendId = run.getBackendId();
+        if (backendId == null) {
+            try (ComputeConnection connection = gateway.connect(run.getPool())) {
+                backendId = connection.submit(executor.taskSpec(runId));
+            }
+            executor.recordSubmitted(runId, backendId);
+        } else {
+            LOG.info(() -> "run " + runId + ": adopting task " + run.getBackendId() + " on pool " + run.getPool());
+        }
+        Duration poll = Duration.ofSeconds(Math.max(1, settings.pollSeconds()));
+        while (true) {
+            if (stopRequested) {
+                cancel(run.getPool(), backendId);
+                executor.canceled(runId, "canceled on request");
+                return BatchStatus.STOPPED.name();
+            }
+            TaskStatus status;
+            try (ComputeConnection connection = gateway.connect(run.getPool())) {
+                status = connection.await(backendId, poll);
+            } catch (ComputeException e) {
+                LOG.log(Level.WARNING, "run " + runId + ": pool " + run.getPool() + " did not answer; asking again", e);
+                sleep(poll);
+                continue;
+            }
+            if (status.state().isTerminal()) {
+                return status.state().name();
+            }
+            executor.observe(runId, status);
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopRequested = true;
+    }
+
+    private void cancel(String pool, String backendId) {
+        try (ComputeConnection connection = gateway.connect(pool)) {
+            connection.cancel(backendId);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.cairn.runs.batch;
+
+import io.cairn.compute.ComputeConnection;
+import io.cairn.pools.control.ComputeGateway;
+import io.cairn.runs.boundary.Runs;
+import io.cairn.runs.control.RunExecutor;
+import io.cairn.runs.entity.Run;
+import io.cairn.runs.entity.RunState;
+import jakarta.batch.operations.JobExecutionNotRunningException;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Starts and stops the batch jobs that execute runs. Payara lets only the component that started
+ * a job query or stop it, so every JobOperator call of the application goes through this bean.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class RunJobs {
+
+    /** The job XML ({@code META-INF/batch-jobs/cwl-tool-run.xml}) that runs one tool. */
+    public static final String TOOL_RUN_JOB = "cwl-tool-run";
+
+    private static final Logger LOG = Logger.getLogger(RunJobs.class.getName());
+
+    /** Runs whose job this server started; the rest, if unfinished, were left by an earlier server. */
+    private static final Set<String> STARTED_HERE = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    Runs runs;
+
+    @Inject
+    RunExecutor executor;
+
+    @Inject
+    ComputeGateway gateway;
+
+    /** Starts the job of a recorded run and returns its execution id. */
+    public long start(String runId) {
+        Properties parameters = new Properties();
+        parameters.setProperty("runId", runId);
+        STARTED_HERE.add(runId);
+        // the job's listener records the execution id on the run
+        return operator().start(TOOL_RUN_JOB, parameters);
+    }
+
+    /**
+     * Cancels a run: stops its job, which cancels the task on its backend. If the job is not
+     * running (the server restarted), the task is canceled here directly.
+     */
+    public void cancel(String runId) {
+        if (!runs.markCanceling(runId)) {
+            return;
+        }
+        Run run = runs.find(runId);
+        boolean stopped = false;
+        if (run.getJobExecutionId() != null) {
+            try {
+                BatchStatus status = operator().getJobExecution(run.getJobExecutionId()).getBatchStatus();
+                if (status == BatchStatus.STARTING || status == BatchStatus.STARTED) {
+                    operator().stop(run.getJobExecutionId());
+                    stopped = true;
+                }
+            } catch (JobExecutionNotRunningException | NoSuchJobExecutionException e) {
+                LOG.log(Level.FINE, "run " + runId + ": job not running", e);
+            }
+        }
+        if (!stopped) {
+            cancelTask(run);
+            executor.canceled(runId, "canceled on request");
+        }
+    }
+
+    /**
+     * Picks up a run left unfinished by a stop or crash of an earlier server (its job execution
+     * died with that server). A new job execution adopts the task, if one was submitted, rather
+     * than submitting it again.
+     */
+    public void resumeAfterRestart(String runId) {
+        Run run = runs.find(runId);
+        if (run.getState().isTerminal()) {
+            return;
+        }
+        if (STARTED_HERE.contains(runId)) {
+            return;
+        }
+        if (run.getState() == RunState.CANCELING) {
+            cancelTask(run);
+            executor.canceled(runId, "canceled on request");
+            return;
+        }
+        LOG.info(() -> "run " + runId + " was left " + run.getState() + " by the previous server; resuming it");
+        start(runId);
+    }
+
+    private void cancelTask(Run run) {
+        if (run.getBackendId() == null) {
+            return;
+        }
+        try (ComputeConnection connection = gateway.connect(run.getPool())) {
+            connection.cancel(run.getBackendId());
+        }
+    }
+
+    private static JobOperator operator() {
+        return BatchRuntime.getJobOperator();
+    }
+}

@@ -1,0 +1,184 @@
+package io.cairn.cwl;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A parsed CWL {@code CommandLineTool} within the subset Cairn runs. Strings that may hold
+ * parameter references ({@code stdin}, {@code stdout}, {@code stderr}, {@code envDef} values,
+ * {@code valueFrom}, globs) are kept raw; {@link CommandLineBuilder} and {@link OutputCollector}
+ * evaluate them.
+ */
+public final class CommandLineTool {
+
+    private final String id;
+    private final String label;
+    private final String doc;
+    private final String cwlVersion;
+    private final List<String> baseCommand;
+    private final List<CommandLineBinding> arguments;
+    private final List<InputParameter> inputs;
+    private final List<OutputParameter> outputs;
+    private final String stdin;
+    private final String stdout;
+    private final String stderr;
+    private final Set<Integer> successCodes;
+    private final Set<Integer> temporaryFailCodes;
+    private final Set<Integer> permanentFailCodes;
+    private final Map<String, String> envDef;
+    private final DockerRequirement docker;
+    private final boolean dockerRequired;
+    private final ResourceRequirement resources;
+    private final List<String> ignoredHints;
+    private final Map<String, Integer> lines;
+
+    CommandLineTool(Builder b) {
+        this.id = b.id;
+        this.label = b.label;
+        this.doc = b.doc;
+        this.cwlVersion = b.cwlVersion;
+        this.baseCommand = List.copyOf(b.baseCommand);
+        this.arguments = List.copyOf(b.arguments);
+        this.inputs = List.copyOf(b.inputs);
+        this.outputs = List.copyOf(b.outputs);
+        this.stdin = b.stdin;
+        this.stdout = b.stdout;
+        this.stderr = b.stderr;
+        this.successCodes = Collections.unmodifiableSet(new LinkedHashSet<>(
+                b.successCodes == null ? Set.of(0) : b.successCodes));
+        this.temporaryFailCodes = Collections.unmodifiableSet(new LinkedHashSet<>(b.temporaryFailCodes));
+        this.permanentFailCodes = Collections.unmodifiableSet(new LinkedHashSet<>(b.permanentFailCodes));
+        this.envDef = Collections.unmodifiableMap(new LinkedHashMap<>(b.envDef));
+        this.docker = b.docker;
+        this.dockerRequired = b.dockerRequired;
+        this.resources = b.resources;
+        this.ignoredHints = List.copyOf(b.ignoredHints);
+        this.lines = Map.copyOf(b.lines);
+    }
+
+    /** Document id without leading {@code #}, or null. */
+    public String id() {
+        return id;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public String doc() {
+        return doc;
+    }
+
+    /** As written: {@code v1.2}, {@code v1.1} or {@code v1.0}. */
+    public String cwlVersion() {
+        return cwlVersion;
+    }
+
+    /** Possibly empty; then the first bound argument is the program. */
+    public List<String> baseCommand() {
+        return baseCommand;
+    }
+
+    public List<CommandLineBinding> arguments() {
+        return arguments;
+    }
+
+    public List<InputParameter> inputs() {
+        return inputs;
+    }
+
+    public List<OutputParameter> outputs() {
+        return outputs;
+    }
+
+    public Optional<InputParameter> input(String inputId) {
+        return inputs.stream().filter(p -> p.id().equals(inputId)).findFirst();
+    }
+
+    public Optional<OutputParameter> output(String outputId) {
+        return outputs.stream().filter(p -> p.id().equals(outputId)).findFirst();
+    }
+
+    /** Raw {@code stdin} field (a {@code stdin}-typed input becomes {@code $(inputs.NAME.path)}), or null. */
+    public String stdin() {
+        return stdin;
+    }
+
+    public String stdout() {
+        return stdout;
+    }
+
+    public String stderr() {
+        return stderr;
+    }
+
+    /** Exit codes meaning success; {0} unless the document says otherwise. */
+    public Set<Integer> successCodes() {
+        return successCodes;
+    }
+
+    public Set<Integer> temporaryFailCodes() {
+        return temporaryFailCodes;
+    }
+
+    public Set<Integer> permanentFailCodes() {
+        return permanentFailCodes;
+    }
+
+    /** Environment from EnvVarRequirement (hint values overridden by the requirement), values raw. */
+    public Map<String, String> envDef() {
+        return envDef;
+    }
+
+    public Optional<DockerRequirement> docker() {
+        return Optional.ofNullable(docker);
+    }
+
+    /** True when DockerRequirement is under {@code requirements}; false when only a hint (or absent). */
+    public boolean dockerRequired() {
+        return dockerRequired;
+    }
+
+    public Optional<ResourceRequirement> resources() {
+        return Optional.ofNullable(resources);
+    }
+
+    /** Classes of hints that were ignored because Cairn does not support them. */
+    public List<String> ignoredHints() {
+        return ignoredHints;
+    }
+
+    /** 1-based line of a document location such as {@code arguments[1].valueFrom}, or null. */
+    Integer lineOf(String path) {
+        return lines.get(path);
+    }
+
+    /** Mutable state for the parser. */
+    static final class Builder {
+        String id;
+        String label;
+        String doc;
+        String cwlVersion;
+        List<String> baseCommand = List.of();
+        List<CommandLineBinding> arguments = List.of();
+        List<InputParameter> inputs = List.of();
+        List<OutputParameter> outputs = List.of();
+        String stdin;
+        String stdout;
+        String stderr;
+        Set<Integer> successCodes;
+        Set<Integer> temporaryFailCodes = Set.of();
+        Set<Integer> permanentFailCodes = Set.of();
+        Map<String, String> envDef = new LinkedHashMap<>();
+        DockerRequirement docker;
+        boolean dockerRequired;
+        ResourceRequirement resources;
+        List<String> ignoredHints = new java.util.ArrayList<>();
+        Map<String, Integer> lines = new LinkedHashMap<>();
+    }
+}

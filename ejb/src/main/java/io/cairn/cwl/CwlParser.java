@@ -1,0 +1,881 @@
+package io.cairn.cwl;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads a CWL {@code CommandLineTool} document (YAML or JSON) into a {@link CommandLineTool},
+ * checking its shape and that it stays within what Cairn runs. Errors carry the location and the
+ * 1-based line of the offending key.
+ */
+public final class CwlParser {
+
+    static final List<String> SUPPORTED_REQUIREMENTS =
+            List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement");
+    private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
+    private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
+            "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
+            "successCodes", "temporaryFailCodes", "permanentFailCodes", "$namespaces", "$schemas", "$base");
+    private static final Set<String> INPUT_FIELDS = Set.of("id", "type", "label", "doc", "format", "default",
+            "inputBinding", "streamable", "secondaryFiles", "loadContents", "loadListing");
+    private static final Set<String> OUTPUT_FIELDS = Set.of("id", "type", "label", "doc", "format", "outputBinding",
+            "streamable", "secondaryFiles");
+    private static final Set<String> BINDING_FIELDS = Set.of("position", "prefix", "separate", "itemSeparator",
+            "valueFrom", "shellQuote", "loadContents");
+    private static final Set<String> OUTPUT_BINDING_FIELDS = Set.of("glob", "loadContents", "loadListing",
+            "outputEval");
+    private static final Set<String> ARRAY_SCHEMA_FIELDS = Set.of("type", "items", "inputBinding", "label", "doc",
+            "name");
+    private static final List<String> TYPE_NAMES = List.of("null", "boolean", "int", "long", "float", "double",
+            "string", "File", "Any");
+    private static final Set<String> DOCKER_FIELDS = Set.of("class", "dockerPull", "dockerImageId", "dockerLoad",
+            "dockerFile", "dockerImport", "dockerOutputDirectory");
+    private static final List<String> RESOURCE_FIELDS = List.of("coresMin", "coresMax", "ramMin", "ramMax",
+            "tmpdirMin", "tmpdirMax", "outdirMin", "outdirMax");
+    static final List<String> RUNTIME_FIELDS = List.of("outdir", "tmpdir", "cores", "ram", "outdirSize",
+            "tmpdirSize");
+
+    /** A string field that may hold parameter references, checked once all input names are known. */
+    private record PendingExpression(String text, String path, int line, boolean selfBound) {
+    }
+
+    private final CommandLineTool.Builder tool = new CommandLineTool.Builder();
+    private final List<PendingExpression> expressions = new ArrayList<>();
+
+    private CwlParser() {
+    }
+
+    /**
+     * Parses a tool document.
+     *
+     * @throws CwlException MALFORMED for syntax errors and wrong shapes, UNSUPPORTED for valid CWL
+     *                      outside the supported subset
+     */
+    public static CommandLineTool parseTool(String text) {
+        return new CwlParser().parse(text);
+    }
+
+    private CommandLineTool parse(String text) {
+        YamlNode root = YamlNode.parse(text);
+        if (!root.isMap()) {
+            throw CwlException.malformed("a CWL document must be a mapping (JSON object) at the top level, not "
+                    + root.describe(), null, root.line());
+        }
+        if (root.has("$graph")) {
+            throw CwlException.unsupported("packed documents ($graph) are not supported; "
+                    + "supply a single CommandLineTool document", "$graph", root.get("$graph").line());
+        }
+        rejectDirectives(root, "");
+        parseClassAndVersion(root);
+        for (String key : root.entries().keySet()) {
+            if (!TOOL_FIELDS.contains(key) && !isExtension(key)) {
+                throw CwlException.malformed("unknown field '" + key + "' in CommandLineTool; known fields: "
+                        + String.join(", ", new TreeSet<>(TOOL_FIELDS)), key, root.get(key).line());
+            }
+        }
+        tool.id = stripId(optionalString(root, "id", "id"));
+        tool.label = optionalString(root, "label", "label");
+        tool.doc = docText(root.get("doc"), "doc");
+        parseRequirements(root.get("requirements"), true);
+        parseRequirements(root.get("hints"), false);
+        tool.inputs = parseInputs(required(root, "inputs", ""));
+        tool.outputs = parseOutputs(required(root, "outputs", ""));
+        tool.baseCommand = parseBaseCommand(root.get("baseCommand"));
+        tool.arguments = parseArguments(root.get("arguments"));
+        for (String stream : List.of("stdin", "stdout", "stderr")) {
+            String value = optionalString(root, stream, stream);
+            if (value != null) {
+                expressions.add(new PendingExpression(value, stream, root.get(stream).line(), false));
+            }
+            switch (stream) {
+                case "stdin" -> {
+                    if (value != null && tool.stdin != null) {
+                        throw CwlException.malformed("'stdin' is given both as a field and as an input of type "
+                                + "stdin; use one", stream, root.get(stream).line());
+                    }
+                    if (value != null) {
+                        tool.stdin = value;
+                    }
+                }
+                case "stdout" -> tool.stdout = value;
+                default -> tool.stderr = value;
+            }
+        }
+        tool.successCodes = intSet(root.get("successCodes"), "successCodes");
+        tool.temporaryFailCodes = orEmpty(intSet(root.get("temporaryFailCodes"), "temporaryFailCodes"));
+        tool.permanentFailCodes = orEmpty(intSet(root.get("permanentFailCodes"), "permanentFailCodes"));
+        checkExpressions();
+        return new CommandLineTool(tool);
+    }
+
+    // ---------------------------------------------------------------- document level
+
+    private static void rejectDirectives(YamlNode node, String path) {
+        if (node.isMap()) {
+            for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
+                String key = e.getKey();
+                String childPath = join(path, key);
+                if ("$import".equals(key) || "$include".equals(key) || "$mixin".equals(key)) {
+                    throw CwlException.unsupported(key + " is not supported; inline the referenced content into "
+                            + "the document", childPath, e.getValue().line());
+                }
+                rejectDirectives(e.getValue(), childPath);
+            }
+        } else if (node.isList()) {
+            for (int i = 0; i < node.items().size(); i++) {
+                rejectDirectives(node.items().get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private void parseClassAndVersion(YamlNode root) {
+        YamlNode cls = root.get("class");
+        if (cls == null) {
+            throw CwlException.malformed("missing 'class'; expected class: CommandLineTool", null, root.line());
+        }
+        if (!cls.isString()) {
+            throw CwlException.malformed("'class' must be a string, not " + cls.describe(), "class", cls.line());
+        }
+        String name = (String) cls.value();
+        switch (name) {
+            case "CommandLineTool":
+                break;
+            case "Workflow", "ExpressionTool", "Operation":
+                throw CwlException.unsupported("class " + name + " is not supported yet: " + name
+                        + " documents arrive with workflow support; only CommandLineTool runs now", "class",
+                        cls.line());
+            default:
+                throw CwlException.malformed("unknown class '" + name + "'; expected CommandLineTool", "class",
+                        cls.line());
+        }
+        YamlNode version = root.get("cwlVersion");
+        if (version == null) {
+            throw CwlException.malformed("missing 'cwlVersion'; expected cwlVersion: v1.2 (v1.0 and v1.1 are also "
+                    + "accepted)", null, root.line());
+        }
+        String v = version.isScalar() && version.value() != null ? version.text() : null;
+        if (v == null || !VERSIONS.contains(v)) {
+            throw CwlException.malformed("unsupported cwlVersion " + (v == null ? version.describe() : "'" + v + "'")
+                    + "; expected v1.2 (v1.0 and v1.1 are also accepted)", "cwlVersion", version.line());
+        }
+        tool.cwlVersion = v;
+        tool.lines.put("class", cls.line());
+    }
+
+    // ---------------------------------------------------------------- requirements
+
+    private void parseRequirements(YamlNode node, boolean required) {
+        String field = required ? "requirements" : "hints";
+        if (node == null || node.isNull()) {
+            return;
+        }
+        List<Object[]> entries = new ArrayList<>();
+        if (node.isList()) {
+            for (int i = 0; i < node.items().size(); i++) {
+                YamlNode item = node.items().get(i);
+                String path = field + "[" + i + "]";
+                if (!item.isMap()) {
+                    throw CwlException.malformed("each entry of " + field + " must be a mapping with a 'class', not "
+                            + item.describe(), path, item.line());
+                }
+                YamlNode cls = item.get("class");
+                if (cls == null || !cls.isString()) {
+                    throw CwlException.malformed("missing 'class' in " + field + " entry", path, item.line());
+                }
+                entries.add(new Object[] {cls.value(), item, path});
+            }
+        } else if (node.isMap()) {
+            for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
+                YamlNode body = e.getValue();
+                String path = field + "." + e.getKey();
+                if (!body.isMap() && !body.isNull()) {
+                    throw CwlException.malformed("the body of " + e.getKey() + " must be a mapping, not "
+                            + body.describe(), path, body.line());
+                }
+                entries.add(new Object[] {e.getKey(), body, path});
+            }
+        } else {
+            throw CwlException.malformed("'" + field + "' must be a list or a mapping, not " + node.describe(), field,
+                    node.line());
+        }
+        for (Object[] entry : entries) {
+            String cls = (String) entry[0];
+            YamlNode body = (YamlNode) entry[1];
+            String path = (String) entry[2];
+            switch (cls) {
+                case "DockerRequirement" -> parseDocker(body, path, required);
+                case "EnvVarRequirement" -> parseEnvVar(body, path, required);
+                case "ResourceRequirement" -> parseResources(body, path, required);
+                default -> {
+                    if (required) {
+                        throw CwlException.unsupported("unsupported requirement '" + cls + "'; supported: "
+                                + String.join(", ", SUPPORTED_REQUIREMENTS), path, body.line());
+                    }
+                    tool.ignoredHints.add(cls);
+                }
+            }
+        }
+    }
+
+    private void parseDocker(YamlNode body, String path, boolean required) {
+        if (tool.docker != null && tool.dockerRequired && !required) {
+            return;
+        }
+        checkFields(body, DOCKER_FIELDS, "DockerRequirement", path);
+        String pull = optionalString(body, "dockerPull", path + ".dockerPull");
+        String imageId = optionalString(body, "dockerImageId", path + ".dockerImageId");
+        String load = optionalString(body, "dockerLoad", path + ".dockerLoad");
+        String file = optionalString(body, "dockerFile", path + ".dockerFile");
+        String dockerImport = optionalString(body, "dockerImport", path + ".dockerImport");
+        String outDir = optionalString(body, "dockerOutputDirectory", path + ".dockerOutputDirectory");
+        if (pull == null && imageId == null && load == null && file == null && dockerImport == null) {
+            throw CwlException.malformed("DockerRequirement needs one of dockerPull, dockerImageId, dockerLoad, "
+                    + "dockerFile or dockerImport", path, body.line());
+        }
+        tool.docker = new DockerRequirement(pull, imageId, load, file, dockerImport, outDir);
+        tool.dockerRequired = required;
+    }
+
+    private void parseEnvVar(YamlNode body, String path, boolean required) {
+        checkFields(body, Set.of("class", "envDef"), "EnvVarRequirement", path);
+        YamlNode defs = body.get("envDef");
+        if (defs == null) {
+            throw CwlException.malformed("EnvVarRequirement needs 'envDef'", path, body.line());
+        }
+        String defsPath = path + ".envDef";
+        Map<String, Object[]> parsed = new LinkedHashMap<>();
+        if (defs.isMap()) {
+            for (Map.Entry<String, YamlNode> e : defs.entries().entrySet()) {
+                YamlNode v = e.getValue();
+                String p = defsPath + "." + e.getKey();
+                if (v.isMap()) {
+                    v = v.get("envValue");
+                    if (v == null) {
+                        throw CwlException.malformed("missing 'envValue' for " + e.getKey(), p, e.getValue().line());
+                    }
+                }
+                parsed.put(e.getKey(), new Object[] {scalarText(v, p, "envValue"), p, v.line()});
+            }
+        } else if (defs.isList()) {
+            for (int i = 0; i < defs.items().size(); i++) {
+                YamlNode item = defs.items().get(i);
+                String p = defsPath + "[" + i + "]";
+                if (!item.isMap()) {
+                    throw CwlException.malformed("each envDef entry must be a mapping with envName and envValue, not "
+                            + item.describe(), p, item.line());
+                }
+                checkFields(item, Set.of("envName", "envValue"), "envDef entry", p);
+                String name = scalarText(required(item, "envName", p), p + ".envName", "envName");
+                YamlNode value = required(item, "envValue", p);
+                parsed.put(name, new Object[] {scalarText(value, p + ".envValue", "envValue"), p + ".envValue",
+                        value.line()});
+            }
+        } else {
+            throw CwlException.malformed("'envDef' must be a mapping of NAME: value or a list of {envName, envValue}, "
+                    + "not " + defs.describe(), defsPath, defs.line());
+        }
+        for (Map.Entry<String, Object[]> e : parsed.entrySet()) {
+            String name = e.getKey();
+            Object[] v = e.getValue();
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw CwlException.malformed("'" + name + "' is not a valid environment variable name "
+                        + "(letters, digits and underscores, not starting with a digit)", (String) v[1], (Integer) v[2]);
+            }
+            if (!required && tool.envDef.containsKey(name)) {
+                continue;
+            }
+            tool.envDef.put(name, (String) v[0]);
+            tool.lines.put("envDef." + name, (Integer) v[2]);
+            expressions.add(new PendingExpression((String) v[0], (String) v[1], (Integer) v[2], false));
+        }
+    }
+
+    private void parseResources(YamlNode body, String path, boolean required) {
+        if (tool.resources != null && !required) {
+            return;
+        }
+        Set<String> fields = new LinkedHashSet<>(RESOURCE_FIELDS);
+        fields.add("class");
+        checkFields(body, fields, "ResourceRequirement", path);
+        Double[] values = new Double[RESOURCE_FIELDS.size()];
+        for (int i = 0; i < values.length; i++) {
+            String name = RESOURCE_FIELDS.get(i);
+            YamlNode v = body.get(name);
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            String p = path + "." + name;
+            if (v.isString() && ParameterReferences.mayContainReferences((String) v.value())) {
+                throw CwlException.unsupported("expressions in ResourceRequirement are not supported yet; give "
+                        + name + " as a number", p, v.line());
+            }
+            if (!(v.value() instanceof Number n)) {
+                throw CwlException.malformed(name + " must be a number, not " + v.describe(), p, v.line());
+            }
+            if (n.doubleValue() < 0) {
+                throw CwlException.malformed(name + " must not be negative, got " + v.text(), p, v.line());
+            }
+            values[i] = n.doubleValue();
+        }
+        for (int i = 0; i < values.length; i += 2) {
+            if (values[i] != null && values[i + 1] != null && values[i + 1] < values[i]) {
+                throw CwlException.malformed(RESOURCE_FIELDS.get(i + 1) + " (" + CwlValues.formatNumber(values[i + 1])
+                        + ") is less than " + RESOURCE_FIELDS.get(i) + " (" + CwlValues.formatNumber(values[i])
+                        + ")", path + "." + RESOURCE_FIELDS.get(i + 1), body.get(RESOURCE_FIELDS.get(i + 1)).line());
+            }
+        }
+        tool.resources = new ResourceRequirement(values[0], values[1], values[2], values[3], values[4], values[5],
+                values[6], values[7]);
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** A parameter entry from the list or map form, with its id and location. */
+    private record Param(String id, YamlNode body, YamlNode shorthandType, String path, int line) {
+    }
+
+    private List<Param> parameterEntries(YamlNode node, String field) {
+        List<Param> params = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        if (node.isNull()) {
+            return params;
+        }
+        if (node.isList()) {
+            for (int i = 0; i < node.items().size(); i++) {
+                YamlNode item = node.items().get(i);
+                String indexed = field + "[" + i + "]";
+                if (!item.isMap()) {
+                    throw CwlException.malformed("each entry of " + field + " must be a mapping with 'id' and 'type', "
+                            + "not " + item.describe(), indexed, item.line());
+                }
+                YamlNode idNode = item.get("id");
+                if (idNode == null || !idNode.isScalar() || idNode.value() == null) {
+                    throw CwlException.malformed("missing 'id' in " + field + " entry", indexed, item.line());
+                }
+                String id = stripId(idNode.text());
+                if (!seen.add(id)) {
+                    throw CwlException.malformed("duplicate " + field + " id '" + id + "'", indexed, item.line());
+                }
+                params.add(new Param(id, item, null, field + "." + id, item.line()));
+            }
+        } else if (node.isMap()) {
+            for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
+                String id = stripId(e.getKey());
+                YamlNode value = e.getValue();
+                String path = field + "." + id;
+                if (!seen.add(id)) {
+                    throw CwlException.malformed("duplicate " + field + " id '" + id + "'", path, value.line());
+                }
+                if (value.isMap()) {
+                    params.add(new Param(id, value, null, path, value.line()));
+                } else if (value.isString() || value.isList()) {
+                    params.add(new Param(id, null, value, path, value.line()));
+                } else {
+                    throw CwlException.malformed(field + " entry '" + id + "' must be a type name or a mapping with "
+                            + "'type', not " + value.describe(), path, value.line());
+                }
+            }
+        } else {
+            throw CwlException.malformed("'" + field + "' must be a list or a mapping of parameters, not "
+                    + node.describe(), field, node.line());
+        }
+        return params;
+    }
+
+    private List<InputParameter> parseInputs(YamlNode node) {
+        List<InputParameter> inputs = new ArrayList<>();
+        for (Param p : parameterEntries(node, "inputs")) {
+            tool.lines.put(p.path(), p.line());
+            if (p.shorthandType() != null) {
+                CwlType type = parseInputTypeOrStdin(p.shorthandType(), p, p.path() + ".type");
+                inputs.add(new InputParameter(p.id(), type, null, null, null, List.of(), null));
+                continue;
+            }
+            YamlNode body = p.body();
+            checkFields(body, INPUT_FIELDS, "input parameter", p.path());
+            rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on inputs");
+            rejectPresent(body, "loadContents", p.path(), "loadContents");
+            YamlNode typeNode = required(body, "type", p.path());
+            CwlType type = parseInputTypeOrStdin(typeNode, p, p.path() + ".type");
+            boolean isStdin = typeNode.isString() && "stdin".equals(typeNode.value());
+            Object dflt = null;
+            YamlNode dfltNode = body.get("default");
+            if (dfltNode != null && !dfltNode.isNull()) {
+                dflt = dfltNode.toPlain();
+                List<String> errors = new ArrayList<>();
+                JobInputs.check(type, dflt, p.path() + ".default", errors);
+                if (!errors.isEmpty()) {
+                    throw CwlException.malformed("default does not match type " + type + ": "
+                            + errors.get(0).substring(errors.get(0).indexOf(": ") + 2), p.path() + ".default",
+                            dfltNode.line());
+                }
+                dflt = JobInputs.normalize(dflt);
+            }
+            CommandLineBinding binding = null;
+            YamlNode bindingNode = body.get("inputBinding");
+            if (bindingNode != null && !bindingNode.isNull()) {
+                if (isStdin) {
+                    throw CwlException.malformed("an input of type stdin must not have an inputBinding",
+                            p.path() + ".inputBinding", bindingNode.line());
+                }
+                binding = parseBinding(bindingNode, p.path() + ".inputBinding", true, false);
+            }
+            inputs.add(new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
+                    docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
+                    binding));
+        }
+        return inputs;
+    }
+
+    private CwlType parseInputTypeOrStdin(YamlNode typeNode, Param p, String path) {
+        if (typeNode.isString() && "stdin".equals(typeNode.value())) {
+            if (tool.stdin != null) {
+                throw CwlException.malformed("only one input may have type stdin", path, typeNode.line());
+            }
+            tool.stdin = "$(inputs['" + p.id().replace("\\", "\\\\").replace("'", "\\'") + "'].path)";
+            return CwlType.of("File");
+        }
+        return parseType(typeNode, path, true);
+    }
+
+    // ---------------------------------------------------------------- outputs
+
+    private List<OutputParameter> parseOutputs(YamlNode node) {
+        List<OutputParameter> outputs = new ArrayList<>();
+        for (Param p : parameterEntries(node, "outputs")) {
+            tool.lines.put(p.path(), p.line());
+            YamlNode body = p.body();
+            YamlNode typeNode = p.shorthandType();
+            if (body != null) {
+                checkFields(body, OUTPUT_FIELDS, "output parameter", p.path());
+                rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on outputs");
+                typeNode = required(body, "type", p.path());
+            }
+            String typePath = p.path() + ".type";
+            String label = body == null ? null : optionalString(body, "label", p.path() + ".label");
+            String doc = body == null ? null : docText(body.get("doc"), p.path() + ".doc");
+            List<String> format = body == null ? List.of() : formats(body.get("format"), p.path() + ".format");
+            YamlNode outputBinding = body == null ? null : body.get("outputBinding");
+            if (outputBinding != null && outputBinding.isNull()) {
+                outputBinding = null;
+            }
+            if (typeNode.isString() && ("stdout".equals(typeNode.value()) || "stderr".equals(typeNode.value()))) {
+                if (outputBinding != null) {
+                    throw CwlException.malformed("an output of type " + typeNode.value()
+                            + " must not have an outputBinding", p.path() + ".outputBinding", outputBinding.line());
+                }
+                OutputParameter.StreamKind kind = "stdout".equals(typeNode.value())
+                        ? OutputParameter.StreamKind.STDOUT : OutputParameter.StreamKind.STDERR;
+                outputs.add(new OutputParameter(p.id(), CwlType.of("File"), List.of(), label, doc, format, kind));
+                continue;
+            }
+            CwlType type = parseType(typeNode, typePath, false);
+            List<String> globs = List.of();
+            if (outputBinding != null) {
+                String obPath = p.path() + ".outputBinding";
+                if (!outputBinding.isMap()) {
+                    throw CwlException.malformed("outputBinding must be a mapping, not " + outputBinding.describe(),
+                            obPath, outputBinding.line());
+                }
+                checkFields(outputBinding, OUTPUT_BINDING_FIELDS, "outputBinding", obPath);
+                rejectPresent(outputBinding, "loadContents", obPath, "loadContents");
+                rejectPresent(outputBinding, "outputEval", obPath, "outputEval");
+                globs = parseGlobs(outputBinding.get("glob"), obPath + ".glob");
+                if (!globs.isEmpty() && !type.isFileOrFileArray()) {
+                    throw CwlException.unsupported("output '" + p.id() + "' has type " + type + " and a glob; "
+                            + "turning matched files into " + type + " needs loadContents/outputEval, which are not "
+                            + "supported; supported glob output types: File, File?, File[]", typePath,
+                            typeNode.line());
+                }
+            }
+            outputs.add(new OutputParameter(p.id(), type, globs, label, doc, format,
+                    OutputParameter.StreamKind.NONE));
+        }
+        return outputs;
+    }
+
+    private List<String> parseGlobs(YamlNode glob, String path) {
+        if (glob == null || glob.isNull()) {
+            return List.of();
+        }
+        List<String> globs = new ArrayList<>();
+        if (glob.isList()) {
+            for (int i = 0; i < glob.items().size(); i++) {
+                YamlNode item = glob.items().get(i);
+                String p = path + "[" + i + "]";
+                globs.add(scalarText(item, p, "glob pattern"));
+                expressions.add(new PendingExpression(globs.get(i), p, item.line(), false));
+                tool.lines.put(p, item.line());
+            }
+        } else {
+            globs.add(scalarText(glob, path, "glob"));
+            expressions.add(new PendingExpression(globs.get(0), path, glob.line(), false));
+        }
+        tool.lines.put(path, glob.line());
+        return globs;
+    }
+
+    // ---------------------------------------------------------------- types
+
+    private CwlType parseType(YamlNode node, String path, boolean input) {
+        if (node.isString()) {
+            return parseTypeName((String) node.value(), node, path, input);
+        }
+        if (node.isList()) {
+            boolean nullable = false;
+            List<YamlNode> others = new ArrayList<>();
+            for (YamlNode item : node.items()) {
+                if (item.isString() && "null".equals(item.value())) {
+                    nullable = true;
+                } else {
+                    others.add(item);
+                }
+            }
+            if (others.isEmpty()) {
+                return CwlType.of("null");
+            }
+            if (others.size() > 1) {
+                throw CwlException.unsupported("union types other than [\"null\", X] are not supported; got a union "
+                        + "of " + node.items().size() + " types", path, node.line());
+            }
+            CwlType type = parseType(others.get(0), path, input);
+            return nullable ? type.asOptional() : type;
+        }
+        if (node.isMap()) {
+            YamlNode kind = node.get("type");
+            if (kind == null || !kind.isString()) {
+                throw CwlException.malformed("a type schema needs 'type' (array, record or enum)", path, node.line());
+            }
+            switch ((String) kind.value()) {
+                case "array": {
+                    checkFields(node, ARRAY_SCHEMA_FIELDS, "array schema", path);
+                    YamlNode items = required(node, "items", path);
+                    CwlType itemType = parseType(items, path + ".items", input);
+                    CommandLineBinding itemBinding = null;
+                    YamlNode b = node.get("inputBinding");
+                    if (b != null && !b.isNull()) {
+                        if (!input) {
+                            throw CwlException.malformed("inputBinding is not allowed in an output type",
+                                    path + ".inputBinding", b.line());
+                        }
+                        itemBinding = parseBinding(b, path + ".inputBinding", true, false);
+                    }
+                    return CwlType.arrayOf(itemType, itemBinding);
+                }
+                case "record", "enum":
+                    throw CwlException.unsupported(kind.value() + " types are not supported; supported: string, int, "
+                            + "long, float, double, boolean, File, Any, null, arrays of these and [\"null\", X]",
+                            path, node.line());
+                case "map":
+                    throw CwlException.unsupported("map types are not supported", path, node.line());
+                default:
+                    throw CwlException.malformed("unknown type schema '" + kind.value()
+                            + "'; expected array, record or enum", path + ".type", kind.line());
+            }
+        }
+        throw CwlException.malformed("a type must be a name, a list (union) or a mapping (schema), not "
+                + node.describe(), path, node.line());
+    }
+
+    private CwlType parseTypeName(String raw, YamlNode node, String path, boolean input) {
+        String name = raw;
+        boolean optional = false;
+        if (name.endsWith("?")) {
+            optional = true;
+            name = name.substring(0, name.length() - 1);
+        }
+        CwlType type;
+        if (name.endsWith("[]")) {
+            type = CwlType.arrayOf(parseTypeName(name.substring(0, name.length() - 2), node, path, input));
+        } else if (TYPE_NAMES.contains(name)) {
+            type = CwlType.of(name);
+        } else if ("Directory".equals(name)) {
+            throw CwlException.unsupported("Directory is not supported yet; supported types: "
+                    + String.join(", ", TYPE_NAMES) + ", arrays of these and [\"null\", X]", path, node.line());
+        } else if ("stdin".equals(name) || "stdout".equals(name) || "stderr".equals(name)) {
+            throw CwlException.malformed("type " + name + " is only allowed as the whole type of "
+                    + ("stdin".equals(name) ? "an input" : "an output"), path, node.line());
+        } else if ("array".equals(name) || "record".equals(name) || "enum".equals(name)) {
+            throw CwlException.malformed("type '" + name + "' needs a schema: write {type: " + name + ", ...}"
+                    + ("array".equals(name) ? " with 'items', or X[]" : ""), path, node.line());
+        } else if (name.contains("#") || name.contains("/") || name.contains(":")) {
+            throw CwlException.unsupported("type reference '" + raw + "' needs SchemaDefRequirement or an external "
+                    + "schema, which are not supported", path, node.line());
+        } else {
+            throw CwlException.malformed("unknown type '" + raw + "'; known types: " + String.join(", ", TYPE_NAMES)
+                    + " (with ? for optional and [] for arrays)", path, node.line());
+        }
+        return optional ? type.asOptional() : type;
+    }
+
+    // ---------------------------------------------------------------- command line
+
+    private List<String> parseBaseCommand(YamlNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (node.isString()) {
+            return List.of((String) node.value());
+        }
+        if (node.isList()) {
+            List<String> command = new ArrayList<>();
+            for (int i = 0; i < node.items().size(); i++) {
+                command.add(scalarText(node.items().get(i), "baseCommand[" + i + "]", "baseCommand element"));
+            }
+            return command;
+        }
+        throw CwlException.malformed("'baseCommand' must be a string or a list of strings, not " + node.describe(),
+                "baseCommand", node.line());
+    }
+
+    private List<CommandLineBinding> parseArguments(YamlNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isList()) {
+            throw CwlException.malformed("'arguments' must be a list of strings or bindings, not " + node.describe(),
+                    "arguments", node.line());
+        }
+        List<CommandLineBinding> arguments = new ArrayList<>();
+        for (int i = 0; i < node.items().size(); i++) {
+            YamlNode item = node.items().get(i);
+            String path = "arguments[" + i + "]";
+            tool.lines.put(path, item.line());
+            if (item.isMap()) {
+                arguments.add(parseBinding(item, path, false, true));
+            } else {
+                String text = scalarText(item, path, "argument");
+                expressions.add(new PendingExpression(text, path, item.line(), false));
+                arguments.add(CommandLineBinding.ofValue(text));
+            }
+        }
+        return arguments;
+    }
+
+    private CommandLineBinding parseBinding(YamlNode node, String path, boolean selfBound, boolean argument) {
+        if (!node.isMap()) {
+            throw CwlException.malformed((argument ? "an argument" : "inputBinding")
+                    + " must be a mapping, not " + node.describe(), path, node.line());
+        }
+        checkFields(node, BINDING_FIELDS, argument ? "argument binding" : "inputBinding", path);
+        rejectPresent(node, "loadContents", path, "loadContents");
+        Integer position = null;
+        YamlNode pos = node.get("position");
+        if (pos != null && !pos.isNull()) {
+            if (pos.isString() && ParameterReferences.mayContainReferences((String) pos.value())) {
+                throw CwlException.unsupported("expressions in 'position' are not supported; give an integer",
+                        path + ".position", pos.line());
+            }
+            if (!(pos.value() instanceof Long l) || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+                throw CwlException.malformed("'position' must be an integer, not " + pos.describe(),
+                        path + ".position", pos.line());
+            }
+            position = l.intValue();
+        }
+        String prefix = node.has("prefix") && !node.get("prefix").isNull()
+                ? scalarText(node.get("prefix"), path + ".prefix", "prefix") : null;
+        boolean separate = optionalBoolean(node, "separate", path, true);
+        optionalBoolean(node, "shellQuote", path, true);
+        String itemSeparator = optionalString(node, "itemSeparator", path + ".itemSeparator");
+        String valueFrom = null;
+        YamlNode vf = node.get("valueFrom");
+        if (vf != null && !vf.isNull()) {
+            valueFrom = scalarText(vf, path + ".valueFrom", "valueFrom");
+            expressions.add(new PendingExpression(valueFrom, path + ".valueFrom", vf.line(), selfBound));
+            tool.lines.put(path + ".valueFrom", vf.line());
+        } else if (argument) {
+            throw CwlException.malformed("an argument binding needs 'valueFrom'", path, node.line());
+        }
+        tool.lines.put(path, node.line());
+        return new CommandLineBinding(position, prefix, separate, itemSeparator, valueFrom);
+    }
+
+    // ---------------------------------------------------------------- references
+
+    private void checkExpressions() {
+        List<String> inputIds = tool.inputs.stream().map(InputParameter::id).toList();
+        for (PendingExpression e : expressions) {
+            ParameterReferences.Template template = ParameterReferences.parse(e.text(), e.path(), e.line());
+            for (ParameterReferences.Reference ref : template.references()) {
+                List<Object> segments = ref.segments();
+                Object first = segments.isEmpty() ? null : segments.get(0);
+                switch (ref.root()) {
+                    case "inputs" -> {
+                        if (first instanceof String name && !inputIds.contains(name)) {
+                            throw CwlException.malformed(ref.source() + " refers to no input: there is no input '"
+                                    + name + "'; inputs are: " + (inputIds.isEmpty() ? "(none)"
+                                    : String.join(", ", inputIds)), e.path(), e.line());
+                        }
+                    }
+                    case "runtime" -> {
+                        if (first instanceof String name && !RUNTIME_FIELDS.contains(name)) {
+                            throw CwlException.malformed(ref.source() + " refers to an unknown runtime field '" + name
+                                    + "'; available here: " + String.join(", ", RUNTIME_FIELDS), e.path(), e.line());
+                        }
+                    }
+                    case "self" -> {
+                        if (!e.selfBound() && first != null) {
+                            throw CwlException.malformed(ref.source() + ": self is null here (it is bound only in "
+                                    + "an input's inputBinding.valueFrom)", e.path(), e.line());
+                        }
+                    }
+                    case "null" -> {
+                        if (first != null) {
+                            throw CwlException.malformed(ref.source() + ": null has no fields", e.path(), e.line());
+                        }
+                    }
+                    default -> throw CwlException.malformed(ref.source() + " uses unknown name '" + ref.root()
+                            + "'; parameter references start with inputs, self or runtime", e.path(), e.line());
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static boolean isExtension(String key) {
+        return key.contains(":");
+    }
+
+    private static void checkFields(YamlNode node, Set<String> known, String what, String path) {
+        if (!node.isMap()) {
+            if (node.isNull()) {
+                return;
+            }
+            throw CwlException.malformed(what + " must be a mapping, not " + node.describe(), path, node.line());
+        }
+        for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
+            if (!known.contains(e.getKey()) && !isExtension(e.getKey())) {
+                throw CwlException.malformed("unknown field '" + e.getKey() + "' in " + what + "; known fields: "
+                        + String.join(", ", new TreeSet<>(known)), join(path, e.getKey()), e.getValue().line());
+            }
+        }
+    }
+
+    private static void rejectPresent(YamlNode node, String field, String path, String feature) {
+        YamlNode v = node.get(field);
+        if (v != null && !v.isNull() && !Boolean.FALSE.equals(v.value())) {
+            throw CwlException.unsupported(feature + " is not supported", join(path, field), v.line());
+        }
+    }
+
+    private static YamlNode required(YamlNode node, String field, String path) {
+        YamlNode v = node.get(field);
+        if (v == null) {
+            throw CwlException.malformed("missing required field '" + field + "'", path, node.line());
+        }
+        return v;
+    }
+
+    private static String optionalString(YamlNode node, String field, String path) {
+        YamlNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isString()) {
+            throw CwlException.malformed("'" + field + "' must be a string, not " + v.describe(), path, v.line());
+        }
+        return (String) v.value();
+    }
+
+    private static boolean optionalBoolean(YamlNode node, String field, String path, boolean dflt) {
+        YamlNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!(v.value() instanceof Boolean b)) {
+            throw CwlException.malformed("'" + field + "' must be true or false, not " + v.describe(),
+                    join(path, field), v.line());
+        }
+        return b;
+    }
+
+    /** A scalar as written (numbers and booleans keep their spelling); lists, mappings and null are errors. */
+    private static String scalarText(YamlNode node, String path, String what) {
+        if (!node.isScalar() || node.value() == null) {
+            throw CwlException.malformed(what + " must be a string, not " + node.describe(), path, node.line());
+        }
+        return node.value() instanceof String s ? s : node.text();
+    }
+
+    private static String docText(YamlNode node, String path) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isString()) {
+            return (String) node.value();
+        }
+        if (node.isList()) {
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < node.items().size(); i++) {
+                lines.add(scalarText(node.items().get(i), path + "[" + i + "]", "doc line"));
+            }
+            return String.join("\n", lines);
+        }
+        throw CwlException.malformed("'doc' must be a string or a list of strings, not " + node.describe(), path,
+                node.line());
+    }
+
+    private static List<String> formats(YamlNode node, String path) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (node.isList()) {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < node.items().size(); i++) {
+                out.add(scalarText(node.items().get(i), path + "[" + i + "]", "format"));
+            }
+            return out;
+        }
+        return List.of(scalarText(node, path, "format"));
+    }
+
+    private static Set<Integer> intSet(YamlNode node, String path) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isList()) {
+            throw CwlException.malformed("'" + path + "' must be a list of integers, not " + node.describe(), path,
+                    node.line());
+        }
+        Set<Integer> codes = new LinkedHashSet<>();
+        for (int i = 0; i < node.items().size(); i++) {
+            YamlNode item = node.items().get(i);
+            if (!(item.value() instanceof Long l) || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+                throw CwlException.malformed("exit codes must be integers, not " + item.describe(),
+                        path + "[" + i + "]", item.line());
+            }
+            codes.add(l.intValue());
+        }
+        return codes;
+    }
+
+    private static Set<Integer> orEmpty(Set<Integer> set) {
+        return set == null ? Set.of() : set;
+    }
+
+    static String stripId(String id) {
+        if (id == null) {
+            return null;
+        }
+        String s = id;
+        int hash = s.lastIndexOf('#');
+        if (hash >= 0) {
+            s = s.substring(hash + 1);
+        }
+        int slash = s.lastIndexOf('/');
+        if (slash >= 0 && slash < s.length() - 1 && hash >= 0) {
+            s = s.substring(slash + 1);
+        }
+        return s;
+    }
+
+    private static String join(String path, String key) {
+        return path == null || path.isEmpty() ? key : path + "." + key;
+    }
+}

@@ -1,0 +1,220 @@
+package io.cairn.cwl;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a CWL job object against a tool's inputs and turns it into the resolved input object:
+ * defaults applied, every declared input present (null when optional and not given), integers as
+ * {@link Long}, floating point numbers as {@link Double}, maps and lists copied.
+ */
+public final class JobInputs {
+
+    private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
+    private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
+    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
+    private JobInputs() {
+    }
+
+    /**
+     * @param job the parsed job object (Map/List/String/Number/Boolean/null values); null means empty
+     * @return the resolved inputs, in declaration order
+     * @throws CwlException INVALID listing every problem found ({@link CwlException#errors()}),
+     *                      with path {@code inputs.NAME} when there is only one
+     */
+    public static Map<String, Object> resolve(CommandLineTool tool, Map<String, Object> job) {
+        Map<String, Object> given = job == null ? Map.of() : job;
+        List<String> errors = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        for (InputParameter input : tool.inputs()) {
+            String path = "inputs." + input.id();
+            Object value = given.get(input.id());
+            int before = errors.size();
+            if (value == null && input.defaultValue() != null) {
+                resolved.put(input.id(), check(input.type(), input.defaultValue(), path, errors));
+            } else if (value == null && !given.containsKey(input.id()) && !acceptsNull(input.type())) {
+                errors.add(path + ": missing required input (type " + input.type() + ")");
+            } else {
+                resolved.put(input.id(), check(input.type(), value, path, errors));
+            }
+            for (int i = before; i < errors.size(); i++) {
+                paths.add(path);
+            }
+        }
+        List<String> known = tool.inputs().stream().map(InputParameter::id).collect(Collectors.toList());
+        for (String key : given.keySet()) {
+            if (!known.contains(key) && !key.contains(":")) {
+                errors.add("inputs." + key + ": unknown input '" + key + "'; "
+                        + (known.isEmpty() ? "the tool has no inputs" : "the tool's inputs are: " + String.join(", ", known)));
+                paths.add("inputs." + key);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw failure("job", errors, paths);
+        }
+        return resolved;
+    }
+
+    /** One exception for all problems: the single one as is, or a numbered list. */
+    static CwlException failure(String what, List<String> errors, List<String> paths) {
+        if (errors.size() == 1) {
+            String only = errors.get(0);
+            String path = paths.get(0);
+            String reason = only.startsWith(path + ": ") ? only.substring(path.length() + 2) : only;
+            return new CwlException(CwlException.Kind.INVALID, reason, path, null, errors);
+        }
+        StringBuilder reason = new StringBuilder("the ").append(what).append(" has ").append(errors.size())
+                .append(" problems: ");
+        for (int i = 0; i < errors.size(); i++) {
+            reason.append(i == 0 ? "" : "; ").append(errors.get(i));
+        }
+        String common = paths.stream().distinct().count() == 1 ? paths.get(0) : null;
+        return new CwlException(CwlException.Kind.INVALID, reason.toString(), common, null, errors);
+    }
+
+    static boolean acceptsNull(CwlType type) {
+        return type.optional() || "null".equals(type.name());
+    }
+
+    /**
+     * Checks one value against a type, adding {@code "PATH: problem"} entries to {@code errors}.
+     *
+     * @return the normalised copy of the value (meaningful only when no error was added)
+     */
+    static Object check(CwlType type, Object value, String path, List<String> errors) {
+        if (value == null) {
+            if (!acceptsNull(type)) {
+                errors.add(path + ": expected " + type + ", got null");
+            }
+            return null;
+        }
+        switch (type.name()) {
+            case "null":
+                errors.add(path + ": expected null, got " + CwlValues.describe(value));
+                return null;
+            case "string":
+                if (value instanceof String) {
+                    return value;
+                }
+                return mismatch(type, value, path, errors);
+            case "boolean":
+                if (value instanceof Boolean) {
+                    return value;
+                }
+                return mismatch(type, value, path, errors);
+            case "int":
+            case "long":
+                return checkInteger(type, value, path, errors);
+            case "float":
+            case "double":
+                if (value instanceof Number n) {
+                    BigDecimal exact = CwlValues.exactDecimal(n);
+                    double d = n.doubleValue();
+                    if (exact != null && Double.isInfinite(d)) {
+                        errors.add(path + ": " + CwlValues.formatNumber(n) + " is too large for " + type.name());
+                        return null;
+                    }
+                    return d;
+                }
+                return mismatch(type, value, path, errors);
+            case "File":
+                return checkFile(type, value, path, errors);
+            case "Any":
+                return normalize(value);
+            case "array":
+                if (!(value instanceof List<?> list)) {
+                    return mismatch(type, value, path, errors);
+                }
+                List<Object> out = new ArrayList<>(list.size());
+                for (int i = 0; i < list.size(); i++) {
+                    out.add(check(type.items(), list.get(i), path + "[" + i + "]", errors));
+                }
+                return out;
+            default:
+                errors.add(path + ": values of type " + type + " are not supported");
+                return null;
+        }
+    }
+
+    private static Object mismatch(CwlType type, Object value, String path, List<String> errors) {
+        errors.add(path + ": expected " + type + ", got " + CwlValues.describe(value));
+        return null;
+    }
+
+    private static Object checkInteger(CwlType type, Object value, String path, List<String> errors) {
+        if (!(value instanceof Number n)) {
+            return mismatch(type, value, path, errors);
+        }
+        BigDecimal exact = CwlValues.exactDecimal(n);
+        if (exact == null || !(exact.signum() == 0 || exact.stripTrailingZeros().scale() <= 0)) {
+            return mismatch(type, value, path, errors);
+        }
+        boolean isInt = "int".equals(type.name());
+        BigDecimal min = isInt ? INT_MIN : LONG_MIN;
+        BigDecimal max = isInt ? INT_MAX : LONG_MAX;
+        if (exact.compareTo(min) < 0 || exact.compareTo(max) > 0) {
+            errors.add(path + ": " + CwlValues.formatNumber(n) + " does not fit in " + (isInt ? "32" : "64")
+                    + " bits as required for " + type.name() + (isInt ? "; declare the input as long" : ""));
+            return null;
+        }
+        return exact.longValueExact();
+    }
+
+    private static Object checkFile(CwlType type, Object value, String path, List<String> errors) {
+        if (!(value instanceof Map<?, ?> map) || !"File".equals(map.get("class"))) {
+            String got = value instanceof Map<?, ?> m
+                    ? (m.containsKey("class") ? "an object with class " + CwlValues.describe(m.get("class"))
+                    : "an object without \"class\": \"File\"")
+                    : CwlValues.describe(value);
+            errors.add(path + ": expected " + type + ", got " + got);
+            return null;
+        }
+        int before = errors.size();
+        for (String field : List.of("location", "path", "contents", "basename")) {
+            Object v = map.get(field);
+            if (v != null && !(v instanceof String)) {
+                errors.add(path + "." + field + ": expected string, got " + CwlValues.describe(v));
+            }
+        }
+        if (map.get("location") == null && map.get("path") == null && map.get("contents") == null) {
+            errors.add(path + ": a File needs \"location\" or \"path\" (or \"contents\" for a file literal)");
+        }
+        return errors.size() == before ? normalize(value) : null;
+    }
+
+    /** Copy with integral numbers as Long and other numbers as Double. */
+    static Object normalize(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put(String.valueOf(k), normalize(v)));
+            return copy;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>(l.size());
+            l.forEach(v -> copy.add(normalize(v)));
+            return copy;
+        }
+        if (value instanceof Number n && !(n instanceof Long) && !(n instanceof Double)) {
+            if (n instanceof Integer || n instanceof Short || n instanceof Byte) {
+                return n.longValue();
+            }
+            BigDecimal exact = CwlValues.exactDecimal(n);
+            if (exact != null && n instanceof java.math.BigInteger && exact.abs().compareTo(LONG_MAX) <= 0) {
+                return exact.longValueExact();
+            }
+            if (exact != null && n instanceof BigDecimal && exact.scale() <= 0
+                    && exact.abs().compareTo(LONG_MAX) <= 0) {
+                return exact.longValueExact();
+            }
+            return n.doubleValue();
+        }
+        return value;
+    }
+}

@@ -1,0 +1,345 @@
+package io.cairn.cwl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Builds the CWL output object of a finished run from its output directory: globs (which may
+ * contain parameter references) are matched relative to the output directory with
+ * {@code java.nio} glob semantics and sorted; captured stdout/stderr become Files. If the tool
+ * wrote {@code cwl.output.json}, that file is the output object instead (its File paths must
+ * stay inside the output directory).
+ *
+ * <p>Nothing outside the output directory is ever returned: absolute patterns (other than ones
+ * under {@code runtime.outdir}), patterns with {@code ..}, and symlinks resolving elsewhere are
+ * rejected.
+ */
+public final class OutputCollector {
+
+    static final String CWL_OUTPUT_JSON = "cwl.output.json";
+
+    private OutputCollector() {
+    }
+
+    /**
+     * @return output id → value: a File map {@code {class, path, basename}}, a list of them, null,
+     *         or (from cwl.output.json) any value
+     * @throws CwlException INVALID listing every problem found
+     */
+    public static Map<String, Object> collect(CommandLineTool tool, Path outdir, Map<String, Object> inputs,
+                                              RuntimeContext runtime, BuiltCommand cmd) {
+        Path root = outdir.toAbsolutePath().normalize();
+        Path realRoot;
+        try {
+            realRoot = root.toRealPath();
+        } catch (IOException e) {
+            throw CwlException.invalid("the output directory " + root + " cannot be read: " + e.getMessage(), null,
+                    null);
+        }
+        List<String> errors = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        Map<String, Object> result;
+        if (Files.isRegularFile(root.resolve(CWL_OUTPUT_JSON), LinkOption.NOFOLLOW_LINKS)) {
+            result = fromCwlOutputJson(tool, root, realRoot, errors, paths);
+        } else {
+            Map<String, Object> context = CommandLineBuilder.context(tool, inputs, runtime);
+            result = new LinkedHashMap<>();
+            for (OutputParameter output : tool.outputs()) {
+                int before = errors.size();
+                List<String> problems = new ArrayList<>();
+                result.put(output.id(), collectOne(tool, output, root, realRoot, runtime, cmd, context, problems));
+                for (String p : problems) {
+                    errors.add("outputs." + output.id() + ": " + p);
+                }
+                for (int i = before; i < errors.size(); i++) {
+                    paths.add("outputs." + output.id());
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw JobInputs.failure("output collection", errors, paths);
+        }
+        return result;
+    }
+
+    private static Object collectOne(CommandLineTool tool, OutputParameter output, Path root, Path realRoot,
+                                     RuntimeContext runtime, BuiltCommand cmd, Map<String, Object> context,
+                                     List<String> problems) {
+        CwlType type = output.type();
+        if (output.streamKind() != OutputParameter.StreamKind.NONE) {
+            boolean out = output.streamKind() == OutputParameter.StreamKind.STDOUT;
+            String name = out ? cmd.stdoutFile() : cmd.stderrFile();
+            String stream = out ? "stdout" : "stderr";
+            if (name == null) {
+                problems.add("the command did not capture " + stream + " (BuiltCommand." + stream + "File is null)");
+                return null;
+            }
+            Path file = root.resolve(name);
+            if (!Files.isRegularFile(file)) {
+                problems.add("the captured " + stream + " file '" + name + "' is missing from the output directory");
+                return null;
+            }
+            return fileValue(file);
+        }
+        if (output.globs().isEmpty()) {
+            if (!JobInputs.acceptsNull(type)) {
+                problems.add("output of type " + type + " has no glob, so its value must come from "
+                        + CWL_OUTPUT_JSON + ", which the tool did not write");
+            }
+            return null;
+        }
+        TreeSet<String> matches = new TreeSet<>();
+        List<String> patternsUsed = new ArrayList<>();
+        for (int g = 0; g < output.globs().size(); g++) {
+            String where = output.globs().size() == 1 ? "outputs." + output.id() + ".outputBinding.glob"
+                    : "outputs." + output.id() + ".outputBinding.glob[" + g + "]";
+            Object evaluated;
+            try {
+                evaluated = CommandLineBuilder.evaluate(tool, output.globs().get(g), context, null, where);
+            } catch (CwlException e) {
+                problems.add(e.reason());
+                continue;
+            }
+            List<Object> patterns = evaluated instanceof List<?> l ? new ArrayList<>(l) : List.of(evaluated);
+            for (Object pattern : patterns) {
+                if (!(pattern instanceof String s)) {
+                    problems.add("glob " + output.globs().get(g) + " evaluated to " + CwlValues.describe(pattern)
+                            + "; expected a string or a list of strings");
+                    continue;
+                }
+                patternsUsed.add(s);
+                match(s, root, runtime, matches, problems);
+            }
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (String rel : matches) {
+            Path candidate = root.resolve(rel);
+            Path real;
+            try {
+                real = candidate.toRealPath();
+            } catch (IOException e) {
+                problems.add("'" + rel + "' is a broken symlink");
+                continue;
+            }
+            if (!real.startsWith(realRoot)) {
+                problems.add("'" + rel + "' resolves to " + real + ", outside the output directory; refusing it");
+                continue;
+            }
+            if (!Files.isRegularFile(real)) {
+                problems.add("type " + type + " expects files, but '" + rel + "' is a directory");
+                continue;
+            }
+            files.add(fileValue(candidate));
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        String globText = String.join(", ", patternsUsed.stream().map(p -> "'" + p + "'").toList());
+        if (type.isArray()) {
+            return files;
+        }
+        if (files.isEmpty()) {
+            if (!type.optional()) {
+                problems.add("glob " + globText + " matched no file in the output directory");
+            }
+            return null;
+        }
+        if (files.size() > 1) {
+            problems.add("type " + type + " needs exactly one file, but glob " + globText + " matched "
+                    + files.size() + ": " + String.join(", ", matches));
+            return null;
+        }
+        return files.get(0);
+    }
+
+    /** Adds the paths (relative to root, '/'-separated) matching one pattern. */
+    private static void match(String rawPattern, Path root, RuntimeContext runtime, TreeSet<String> matches,
+                              List<String> problems) {
+        String pattern = rawPattern;
+        if (pattern.startsWith("/")) {
+            String relative = relativeTo(pattern, runtime == null ? null : runtime.outdir());
+            if (relative == null) {
+                relative = relativeTo(pattern, root.toString());
+            }
+            if (relative == null) {
+                problems.add("glob '" + rawPattern + "' is an absolute path outside the output directory; globs are "
+                        + "matched relative to the output directory");
+                return;
+            }
+            pattern = relative;
+        }
+        List<String> segments = new ArrayList<>();
+        for (String segment : pattern.split("/+")) {
+            if (segment.equals("..")) {
+                problems.add("glob '" + rawPattern + "' leaves the output directory ('..' is not allowed)");
+                return;
+            }
+            if (!segment.isEmpty() && !segment.equals(".")) {
+                segments.add(segment);
+            }
+        }
+        if (segments.isEmpty()) {
+            problems.add("glob '" + rawPattern + "' names the output directory itself, not a file");
+            return;
+        }
+        String normalized = String.join("/", segments);
+        if (!hasGlobSyntax(normalized)) {
+            if (Files.exists(root.resolve(normalized), LinkOption.NOFOLLOW_LINKS)) {
+                matches.add(normalized);
+            }
+            return;
+        }
+        PathMatcher matcher;
+        try {
+            matcher = FileSystems.getDefault().getPathMatcher("glob:" + normalized);
+        } catch (IllegalArgumentException e) {
+            problems.add("glob '" + rawPattern + "' is not a valid pattern: " + e.getMessage());
+            return;
+        }
+        int depth = normalized.contains("**") ? Integer.MAX_VALUE : segments.size();
+        try (Stream<Path> walk = Files.walk(root, depth)) {
+            walk.filter(p -> !p.equals(root))
+                    .map(root::relativize)
+                    .filter(matcher::matches)
+                    .forEach(rel -> matches.add(rel.toString().replace('\\', '/')));
+        } catch (IOException | UncheckedIOException e) {
+            problems.add("cannot search the output directory for '" + rawPattern + "': " + e.getMessage());
+        }
+    }
+
+    private static String relativeTo(String pattern, String dir) {
+        if (dir == null || dir.isEmpty()) {
+            return null;
+        }
+        String base = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+        if (pattern.equals(base)) {
+            return "";
+        }
+        return pattern.startsWith(base + "/") ? pattern.substring(base.length() + 1) : null;
+    }
+
+    private static boolean hasGlobSyntax(String pattern) {
+        for (char c : pattern.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == '{' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Map<String, Object> fileValue(Path file) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("class", "File");
+        value.put("path", file.toAbsolutePath().normalize().toString());
+        value.put("basename", file.getFileName().toString());
+        return value;
+    }
+
+    // ---------------------------------------------------------------- cwl.output.json
+
+    private static Map<String, Object> fromCwlOutputJson(CommandLineTool tool, Path root, Path realRoot,
+                                                         List<String> errors, List<String> paths) {
+        Object parsed;
+        try {
+            String text = Files.readString(root.resolve(CWL_OUTPUT_JSON), StandardCharsets.UTF_8);
+            parsed = YamlNode.parse(text).toPlain();
+        } catch (IOException e) {
+            errors.add(CWL_OUTPUT_JSON + ": cannot be read: " + e.getMessage());
+            paths.add(CWL_OUTPUT_JSON);
+            return Map.of();
+        } catch (CwlException e) {
+            errors.add(CWL_OUTPUT_JSON + ": " + e.getMessage());
+            paths.add(CWL_OUTPUT_JSON);
+            return Map.of();
+        }
+        if (!(parsed instanceof Map<?, ?> object)) {
+            errors.add(CWL_OUTPUT_JSON + ": must hold a JSON object, not " + CwlValues.describe(parsed));
+            paths.add(CWL_OUTPUT_JSON);
+            return Map.of();
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (OutputParameter output : tool.outputs()) {
+            String path = "outputs." + output.id();
+            int before = errors.size();
+            Object value = localizeFiles(object.get(output.id()), root, realRoot, path, errors);
+            if (errors.size() == before) {
+                value = JobInputs.check(output.type(), value, path, errors);
+            }
+            for (int i = before; i < errors.size(); i++) {
+                paths.add(path);
+            }
+            result.put(output.id(), value);
+        }
+        object.forEach((k, v) -> result.putIfAbsent(String.valueOf(k), JobInputs.normalize(v)));
+        return result;
+    }
+
+    /** Replaces each File's path/location by an absolute path inside the output directory. */
+    private static Object localizeFiles(Object value, Path root, Path realRoot, String where, List<String> errors) {
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                out.add(localizeFiles(list.get(i), root, realRoot, where + "[" + i + "]", errors));
+            }
+            return out;
+        }
+        if (!CwlValues.isFile(value)) {
+            return value;
+        }
+        Map<?, ?> file = (Map<?, ?>) value;
+        Object ref = file.get("path") != null ? file.get("path") : file.get("location");
+        if (!(ref instanceof String s) || s.isEmpty()) {
+            errors.add(where + ": a File in " + CWL_OUTPUT_JSON + " needs \"path\" or \"location\"");
+            return null;
+        }
+        Path target;
+        if (s.startsWith("file://")) {
+            target = Path.of(URI.create(s));
+        } else if (s.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            errors.add(where + ": location '" + s + "' is not a file in the output directory");
+            return null;
+        } else {
+            target = root.resolve(s);
+        }
+        target = target.toAbsolutePath().normalize();
+        if (!target.startsWith(root)) {
+            errors.add(where + ": '" + s + "' is outside the output directory");
+            return null;
+        }
+        try {
+            Path real = target.toRealPath();
+            if (!real.startsWith(realRoot)) {
+                errors.add(where + ": '" + s + "' resolves to " + real + ", outside the output directory");
+                return null;
+            }
+            if (!Files.isRegularFile(real)) {
+                errors.add(where + ": '" + s + "' is not a regular file");
+                return null;
+            }
+        } catch (IOException e) {
+            errors.add(where + ": '" + s + "' does not exist in the output directory");
+            return null;
+        }
+        Map<String, Object> out = fileValue(target);
+        if (file.get("format") instanceof String format) {
+            out.put("format", format);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,2 @@
+/** Records of stored files. */
+package io.cairn.files.entity;

@@ -1,0 +1,2 @@
+/** Compute pools: which exist, how busy and healthy they are. */
+package io.cairn.pools.boundary;

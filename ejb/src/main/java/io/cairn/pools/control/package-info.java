@@ -1,0 +1,2 @@
+/** Reaching the compute connector: pool look-up by JNDI name. */
+package io.cairn.pools.control;

@@ -1,0 +1,189 @@
+package io.cairn.runs.boundary;
+
+import io.cairn.compute.ComputeConnection;
+import io.cairn.compute.LogChunk;
+import io.cairn.compute.LogStream;
+import io.cairn.cwl.CommandLineTool;
+import io.cairn.cwl.CwlException;
+import io.cairn.cwl.JobInputs;
+import io.cairn.files.boundary.FileStore;
+import io.cairn.platform.CairnSettings;
+import io.cairn.platform.JsonValues;
+import io.cairn.platform.Problem;
+import io.cairn.pools.control.ComputeGateway;
+import io.cairn.runs.entity.Run;
+import io.cairn.runs.entity.RunState;
+import io.cairn.tools.boundary.ToolCatalog;
+import io.cairn.tools.entity.ToolVersion;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates and reads runs. Starting and stopping the batch job that executes a run is the job of
+ * {@code io.cairn.runs.batch.RunJobs} in the batch-jobs module.
+ */
+@Stateless
+public class Runs {
+
+    /** A page of runs. */
+    public record Page(List<Run> items, long total, int page, int size) {
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    ToolCatalog catalog;
+
+    @Inject
+    FileStore files;
+
+    @Inject
+    ComputeGateway gateway;
+
+    @Inject
+    CairnSettings settings;
+
+    /** Validates the request completely and records the run as QUEUED. */
+    public Run create(RunRequest request) {
+        if (request == null || request.tool() == null || request.tool().isBlank()) {
+            throw Problem.badRequest("a run needs a tool: send {\"tool\": \"NAME\", \"inputs\": {...}}");
+        }
+        ToolVersion version = catalog.version(request.tool(), request.version());
+        CommandLineTool tool = catalog.parsed(version);
+        Map<String, Object> inputs = request.inputs() == null ? Map.of() : request.inputs();
+        try {
+            JobInputs.resolve(tool, inputs);
+        } catch (CwlException e) {
+            throw Problem.badRequest(e.getMessage());
+        }
+        checkFiles(inputs, "inputs");
+        String pool = request.pool() == null || request.pool().isBlank() ? settings.defaultPool() : request.pool();
+        if (!gateway.exists(pool)) {
+            throw Problem.badRequest("there is no pool named '" + pool + "'; pools: " + String.join(", ", gateway.poolNames()));
+        }
+        Run run = new Run(version, pool, JsonValues.write(inputs));
+        em.persist(run);
+        return run;
+    }
+
+    /** Every File with a location must point at a stored file. */
+    private void checkFiles(Object value, String path) {
+        if (value instanceof Map<?, ?> map) {
+            if ("File".equals(map.get("class")) && map.get("location") instanceof String location) {
+                files.resolve(location, path);
+                return;
+            }
+            if ("File".equals(map.get("class")) && map.get("path") instanceof String localPath && !map.containsKey("contents")) {
+                throw Problem.badRequest(path + ": a File is given by 'location' (from POST /api/v1/files) or 'contents', not by server path '" + localPath + "'");
+            }
+            map.forEach((k, v) -> checkFiles(v, path + "." + k));
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                checkFiles(list.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    public Run find(String id) {
+        Run run = id == null ? null : em.find(Run.class, id);
+        if (run == null) {
+            throw Problem.notFound("no run with id '" + id + "'");
+        }
+        return run;
+    }
+
+    /** Runs, newest first, optionally filtered by state and tool name. */
+    public Page list(RunState state, String tool, int page, int size) {
+        if (page < 0 || size < 1 || size > 500) {
+            throw Problem.badRequest("page must be 0 or more and size between 1 and 500");
+        }
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (state != null) {
+            where.append(" AND r.state = :state");
+        }
+        if (tool != null && !tool.isBlank()) {
+            where.append(" AND r.toolName = :tool");
+        }
+        TypedQuery<Run> items = em.createQuery("SELECT r FROM Run r" + where + " ORDER BY r.createdAt DESC, r.id", Run.class);
+        TypedQuery<Long> count = em.createQuery("SELECT COUNT(r) FROM Run r" + where, Long.class);
+        if (state != null) {
+            items.setParameter("state", state);
+            count.setParameter("state", state);
+        }
+        if (tool != null && !tool.isBlank()) {
+            items.setParameter("tool", tool);
+            count.setParameter("tool", tool);
+        }
+        List<Run> found = items.setFirstResult(page * size).setMaxResults(size).getResultList();
+        return new Page(found, count.getSingleResult(), page, size);
+    }
+
+    /** Runs that have not reached a terminal state, oldest first. */
+    public List<Run> unfinished() {
+        return em.createQuery("SELECT r FROM Run r WHERE r.state NOT IN :done ORDER BY r.createdAt", Run.class)
+                .setParameter("done", List.of(RunState.COMPLETE, RunState.EXECUTOR_ERROR, RunState.SYSTEM_ERROR, RunState.CANCELED))
+                .getResultList();
+    }
+
+    /** The CWL output object of a finished run; empty until the run is COMPLETE. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> outputs(String id) {
+        Run run = find(id);
+        if (run.getOutputs() == null) {
+            if (run.getState().isTerminal()) {
+                return Map.of();
+            }
+            throw Problem.conflict("run " + id + " is " + run.getState() + "; its outputs exist once it is COMPLETE");
+        }
+        return (Map<String, Object>) JsonValues.parse(run.getOutputs(), "stored outputs");
+    }
+
+    /** The run's exact command line (argument list), once staged. */
+    @SuppressWarnings("unchecked")
+    public List<String> commandLine(Run run) {
+        if (run.getCommandLine() == null) {
+            return List.of();
+        }
+        Map<String, Object> stored = (Map<String, Object>) JsonValues.parse(run.getCommandLine(), "stored command line");
+        return new ArrayList<>((List<String>) stored.get("argv"));
+    }
+
+    /** Reads a slice of a run's stdout or stderr. */
+    public LogChunk logs(String id, LogStream stream, long offset, int maxBytes) {
+        if (offset < 0) {
+            throw Problem.badRequest("offset must be 0 or more, was " + offset);
+        }
+        Run run = find(id);
+        if (run.getBackendId() == null) {
+            return new LogChunk(new byte[0], offset);
+        }
+        try (ComputeConnection connection = gateway.connect(run.getPool())) {
+            return connection.logs(run.getBackendId(), stream, offset, maxBytes);
+        }
+    }
+
+    /** Marks a run as being canceled; returns whether there is anything left to stop. */
+    public boolean markCanceling(String id) {
+        Run run = id == null ? null : em.find(Run.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (run == null) {
+            throw Problem.notFound("no run with id '" + id + "'");
+        }
+        if (run.getState().isTerminal()) {
+            return false;
+        }
+        if (run.getState() == RunState.QUEUED && run.getJobExecutionId() == null) {
+            run.moveTo(RunState.CANCELED);
+            return false;
+        }
+        run.moveTo(RunState.CANCELING);
+        return true;
+    }
+}

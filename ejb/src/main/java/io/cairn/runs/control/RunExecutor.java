@@ -1,0 +1,307 @@
+package io.cairn.runs.control;
+
+import io.cairn.compute.TaskSpec;
+import io.cairn.compute.TaskState;
+import io.cairn.compute.TaskStatus;
+import io.cairn.cwl.BuiltCommand;
+import io.cairn.cwl.CommandLineBuilder;
+import io.cairn.cwl.CommandLineTool;
+import io.cairn.cwl.CwlException;
+import io.cairn.cwl.DockerRequirement;
+import io.cairn.cwl.JobInputs;
+import io.cairn.cwl.OutputCollector;
+import io.cairn.cwl.ResourceRequirement;
+import io.cairn.cwl.RuntimeContext;
+import io.cairn.files.boundary.FileStore;
+import io.cairn.files.entity.StoredFile;
+import io.cairn.platform.CairnSettings;
+import io.cairn.platform.JsonValues;
+import io.cairn.platform.Problem;
+import io.cairn.runs.entity.Run;
+import io.cairn.runs.entity.RunState;
+import io.cairn.tools.boundary.ToolCatalog;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The work of a run's batch steps, each method in a transaction of its own so that what it
+ * records is durable before the step goes on (a backend id is committed before anyone waits on
+ * it). Every method is idempotent: a run restarted after a crash calls them again.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class RunExecutor {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    ToolCatalog catalog;
+
+    @Inject
+    FileStore files;
+
+    @Inject
+    CairnSettings settings;
+
+    /** Whether the run still needs work, i.e. has not ended. */
+    public RunState state(String runId) {
+        Run run = em.find(Run.class, runId);
+        if (run == null) {
+            throw Problem.notFound("no run with id '" + runId + "'");
+        }
+        return run.getState();
+    }
+
+    /**
+     * Copies the inputs into the run's folder and builds the command line. Bad inputs found only
+     * now (a File literal that cannot be written, a reference that does not resolve) end the run
+     * as SYSTEM_ERROR with the reason.
+     */
+    public void stage(String runId) {
+        Run run = run(runId);
+        if (run.getState().isTerminal() || run.isStaged()) {
+            return;
+        }
+        RunWorkspace workspace = RunWorkspace.of(settings.runsDir(), runId);
+        try {
+            CommandLineTool tool = catalog.parsed(catalog.versionById(run.getToolVersionId()));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> job = (Map<String, Object>) JsonValues.parse(run.getInputs(), "stored inputs");
+            Map<String, Object> resolved = JobInputs.resolve(tool, job);
+            Files.createDirectories(workspace.work());
+            Files.createDirectories(workspace.tmp());
+            Files.createDirectories(workspace.logs());
+            Files.createDirectories(workspace.inputs());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> staged = (Map<String, Object>) stageValue(resolved, workspace, new int[1]);
+            BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
+            Map<String, Object> stored = new LinkedHashMap<>();
+            stored.put("argv", command.argv());
+            stored.put("env", environment(command, workspace));
+            stored.put("stdin", command.stdin());
+            run.recordStaging(JsonValues.write(staged), JsonValues.write(stored),
+                    workspace.streamFile(command.stdoutFile(), "stdout.txt").toString(),
+                    workspace.streamFile(command.stderrFile(), "stderr.txt").toString());
+            run.moveTo(RunState.INITIALIZING);
+        } catch (CwlException | Problem | IllegalArgumentException e) {
+            run.fail(RunState.SYSTEM_ERROR, "staging failed: " + e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            run.fail(RunState.SYSTEM_ERROR, "staging failed: could not prepare " + workspace.root() + ": " + e.getMessage());
+        }
+    }
+
+    /** The task to submit for a staged run. */
+    @SuppressWarnings("unchecked")
+    public TaskSpec taskSpec(String runId) {
+        Run run = run(runId);
+        Map<String, Object> stored = (Map<String, Object>) JsonValues.parse(run.getCommandLine(), "stored command line");
+        List<String> argv = new ArrayList<>((List<String>) stored.get("argv"));
+        Map<String, String> env = new LinkedHashMap<>((Map<String, String>) stored.get("env"));
+        RunWorkspace workspace = RunWorkspace.of(settings.runsDir(), runId);
+        CommandLineTool tool = catalog.parsed(catalog.versionById(run.getToolVersionId()));
+        RuntimeContext runtime = runtime(tool, workspace);
+        return new TaskSpec(runId, argv, env, workspace.work().toString(), (String) stored.get("stdin"),
+                run.getStdoutPath(), run.getStderrPath(), runtime.cores(), runtime.ram(),
+                tool.docker().map(DockerRequirement::image).orElse(null));
+    }
+
+    /** Records the backend's id for the run's task; committed before the caller waits on it. */
+    public void recordSubmitted(String runId, String backendId) {
+        run(runId).recordBackendId(backendId);
+    }
+
+    public void recordJobExecution(String runId, long executionId) {
+        run(runId).recordJobExecution(executionId);
+    }
+
+    /** Follows the backend's word while the task runs. */
+    public void observe(String runId, TaskStatus status) {
+        Run run = run(runId);
+        if (status.state() == TaskState.RUNNING) {
+            run.moveTo(RunState.RUNNING);
+        } else if (status.state() == TaskState.INITIALIZING) {
+            run.moveTo(RunState.INITIALIZING);
+        }
+    }
+
+    /**
+     * Ends the run from the task's final status: collects and stores the outputs of a successful
+     * tool, or records why it failed.
+     */
+    public void finish(String runId, TaskStatus status) {
+        Run run = em.find(Run.class, runId, LockModeType.PESSIMISTIC_WRITE);
+        if (run == null || run.getState().isTerminal()) {
+            return;
+        }
+        run.recordStart(status.startedAt());
+        switch (status.state()) {
+            case CANCELED -> run.fail(RunState.CANCELED, status.message() == null ? "canceled" : status.message());
+            case SYSTEM_ERROR -> run.fail(RunState.SYSTEM_ERROR, "the pool lost the task: " + status.message());
+            default -> finishWithExitCode(run, status.exitCode());
+        }
+    }
+
+    /** Ends a run that was asked to stop. */
+    public void canceled(String runId, String reason) {
+        Run run = em.find(Run.class, runId, LockModeType.PESSIMISTIC_WRITE);
+        if (run != null) {
+            run.fail(RunState.CANCELED, reason);
+        }
+    }
+
+    /**
+     * Ends a run whose batch job ended without ending the run: one being canceled becomes
+     * CANCELED, any other SYSTEM_ERROR with the reason.
+     */
+    public void settle(String runId, String reason) {
+        Run run = em.find(Run.class, runId, LockModeType.PESSIMISTIC_WRITE);
+        if (run == null || run.getState().isTerminal()) {
+            return;
+        }
+        if (run.getState() == RunState.CANCELING) {
+            run.fail(RunState.CANCELED, "canceled on request");
+        } else {
+            run.fail(RunState.SYSTEM_ERROR, reason);
+        }
+    }
+
+    private void finishWithExitCode(Run run, Integer exitCode) {
+        run.recordExitCode(exitCode);
+        CommandLineTool tool = catalog.parsed(catalog.versionById(run.getToolVersionId()));
+        if (exitCode == null || !tool.successCodes().contains(exitCode)) {
+            run.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode);
+            return;
+        }
+        RunWorkspace workspace = RunWorkspace.of(settings.runsDir(), run.getId());
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(run.getStagedInputs(), "staged inputs");
+            BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
+            Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime(tool, workspace), command);
+            run.recordOutputs(JsonValues.write(storeOutputs(collected)));
+            run.moveTo(RunState.COMPLETE);
+        } catch (CwlException e) {
+            run.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode + " but its outputs are not as described: " + e.getMessage());
+        }
+    }
+
+    /** Replaces every collected File (with a local path) by a stored file with location, size and checksum. */
+    private Object storeOutputs(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            if ("File".equals(map.get("class")) && map.get("path") instanceof String path) {
+                String basename = map.get("basename") instanceof String b ? b : Path.of(path).getFileName().toString();
+                StoredFile stored = files.store(Path.of(path), basename);
+                return fileObject(stored);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), storeOutputs(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(v -> out.add(storeOutputs(v)));
+            return out;
+        }
+        return value;
+    }
+
+    static Map<String, Object> fileObject(StoredFile stored) {
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("class", "File");
+        file.put("location", FileStore.location(stored));
+        file.put("basename", stored.getBasename());
+        file.put("size", stored.getSize());
+        file.put("checksum", stored.checksum());
+        return file;
+    }
+
+    /** Copies every input File into {@code inputs/<n>/<basename>} and gives it a path. */
+    private Object stageValue(Object value, RunWorkspace workspace, int[] counter) throws IOException {
+        if (value instanceof Map<?, ?> map) {
+            if ("File".equals(map.get("class"))) {
+                return stageFile(map, workspace, counter);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put(String.valueOf(e.getKey()), stageValue(e.getValue(), workspace, counter));
+            }
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object item : list) {
+                out.add(stageValue(item, workspace, counter));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    private Map<String, Object> stageFile(Map<?, ?> file, RunWorkspace workspace, int[] counter) throws IOException {
+        Path folder = workspace.inputs().resolve(Integer.toString(counter[0]++));
+        Files.createDirectories(folder);
+        Map<String, Object> staged = new LinkedHashMap<>();
+        staged.put("class", "File");
+        if (file.get("location") instanceof String location) {
+            StoredFile stored = files.resolve(location, "input file");
+            String basename = file.get("basename") instanceof String b ? FileStore.checkBasename(b) : stored.getBasename();
+            Path target = folder.resolve(basename);
+            if (!Files.exists(target)) {
+                Files.copy(files.blob(stored), target);
+            }
+            staged.putAll(fileObject(stored));
+            staged.put("basename", basename);
+            staged.put("path", target.toString());
+        } else {
+            String contents = file.get("contents") instanceof String c ? c : "";
+            String basename = file.get("basename") instanceof String b ? FileStore.checkBasename(b) : "literal-" + counter[0];
+            Path target = folder.resolve(basename);
+            Files.writeString(target, contents, StandardCharsets.UTF_8);
+            staged.put("basename", basename);
+            staged.put("path", target.toString());
+            staged.put("size", Files.size(target));
+        }
+        return staged;
+    }
+
+    /** The environment a tool sees: a fixed PATH, HOME and TMPDIR per CWL, then the tool's own variables. */
+    private static Map<String, String> environment(BuiltCommand command, RunWorkspace workspace) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        env.put("HOME", workspace.work().toString());
+        env.put("TMPDIR", workspace.tmp().toString());
+        env.put("LANG", "C.UTF-8");
+        env.putAll(command.env());
+        return env;
+    }
+
+    private static RuntimeContext runtime(CommandLineTool tool, RunWorkspace workspace) {
+        int cores = tool.resources().map(ResourceRequirement::minCores).orElse(1);
+        long ram = tool.resources().map(ResourceRequirement::minRamMiB).orElse(256L);
+        return new RuntimeContext(workspace.work().toString(), workspace.tmp().toString(), cores, ram);
+    }
+
+    /** The run, locked until this method's transaction ends, so that concurrent updates queue up. */
+    private Run run(String runId) {
+        Run run = em.find(Run.class, runId, LockModeType.PESSIMISTIC_WRITE);
+        if (run == null) {
+            throw Problem.notFound("no run with id '" + runId + "'");
+        }
+        return run;
+    }
+}

@@ -1,0 +1,241 @@
+package io.cairn.runs.entity;
+
+import io.cairn.tools.entity.ToolVersion;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One execution of one tool version. The state moves forward only: a terminal state is never left.
+ */
+@Entity
+@Table(name = "run")
+public class Run implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    @Id
+    private String id;
+
+    @Column(name = "tool_version_id", nullable = false, updatable = false)
+    private String toolVersionId;
+
+    @Column(name = "tool_name", nullable = false, updatable = false)
+    private String toolName;
+
+    @Column(name = "tool_version", nullable = false, updatable = false)
+    private int toolVersion;
+
+    @Column(nullable = false, updatable = false)
+    private String pool;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private RunState state;
+
+    @Lob
+    @Column(nullable = false, updatable = false)
+    private String inputs;
+
+    @Lob
+    @Column(name = "staged_inputs")
+    private String stagedInputs;
+
+    @Lob
+    @Column(name = "command_line")
+    private String commandLine;
+
+    @Lob
+    private String outputs;
+
+    @Column(name = "stdout_path")
+    private String stdoutPath;
+
+    @Column(name = "stderr_path")
+    private String stderrPath;
+
+    @Column(name = "exit_code")
+    private Integer exitCode;
+
+    @Column(name = "backend_id")
+    private String backendId;
+
+    @Column(name = "job_execution_id")
+    private Long jobExecutionId;
+
+    private String message;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    private Instant createdAt;
+
+    @Column(name = "started_at")
+    private Instant startedAt;
+
+    @Column(name = "ended_at")
+    private Instant endedAt;
+
+    @Version
+    @Column(name = "row_version", nullable = false)
+    private long rowVersion;
+
+    protected Run() {
+    }
+
+    public Run(ToolVersion tool, String pool, String inputsJson) {
+        this.id = UUID.randomUUID().toString();
+        this.toolVersionId = tool.getId();
+        this.toolName = tool.getToolName();
+        this.toolVersion = tool.getVersion();
+        this.pool = pool;
+        this.inputs = inputsJson;
+        this.state = RunState.QUEUED;
+        this.createdAt = Instant.now();
+    }
+
+    /**
+     * Moves to a new state unless the run already ended. A run that is being canceled only moves
+     * on to CANCELED or another terminal state.
+     *
+     * @return whether the state changed
+     */
+    public boolean moveTo(RunState next) {
+        if (state.isTerminal() || state == next) {
+            return false;
+        }
+        if (state == RunState.CANCELING && !next.isTerminal()) {
+            return false;
+        }
+        state = next;
+        if (next == RunState.RUNNING && startedAt == null) {
+            startedAt = Instant.now();
+        }
+        if (next.isTerminal()) {
+            endedAt = Instant.now();
+        }
+        return true;
+    }
+
+    /** Ends the run with a reason a person can read. */
+    public void fail(RunState terminal, String reason) {
+        if (moveTo(terminal)) {
+            this.message = reason == null ? null : reason.substring(0, Math.min(reason.length(), 2000));
+        }
+    }
+
+    public void recordStaging(String stagedInputsJson, String commandLineJson, String stdout, String stderr) {
+        this.stagedInputs = stagedInputsJson;
+        this.commandLine = commandLineJson;
+        this.stdoutPath = stdout;
+        this.stderrPath = stderr;
+    }
+
+    public void recordBackendId(String backendId) {
+        this.backendId = backendId;
+    }
+
+    public void recordJobExecution(long executionId) {
+        this.jobExecutionId = executionId;
+    }
+
+    /** Takes the backend's word for when the task started, if the run never saw it running. */
+    public void recordStart(Instant started) {
+        if (startedAt == null && started != null) {
+            startedAt = started;
+        }
+    }
+
+    public void recordExitCode(Integer exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    public void recordOutputs(String outputsJson) {
+        this.outputs = outputsJson;
+    }
+
+    public boolean isStaged() {
+        return commandLine != null;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getToolVersionId() {
+        return toolVersionId;
+    }
+
+    public String getToolName() {
+        return toolName;
+    }
+
+    public int getToolVersion() {
+        return toolVersion;
+    }
+
+    public String getPool() {
+        return pool;
+    }
+
+    public RunState getState() {
+        return state;
+    }
+
+    public String getInputs() {
+        return inputs;
+    }
+
+    public String getStagedInputs() {
+        return stagedInputs;
+    }
+
+    public String getCommandLine() {
+        return commandLine;
+    }
+
+    public String getOutputs() {
+        return outputs;
+    }
+
+    public String getStdoutPath() {
+        return stdoutPath;
+    }
+
+    public String getStderrPath() {
+        return stderrPath;
+    }
+
+    public Integer getExitCode() {
+        return exitCode;
+    }
+
+    public String getBackendId() {
+        return backendId;
+    }
+
+    public Long getJobExecutionId() {
+        return jobExecutionId;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getStartedAt() {
+        return startedAt;
+    }
+
+    public Instant getEndedAt() {
+        return endedAt;
+    }
+}

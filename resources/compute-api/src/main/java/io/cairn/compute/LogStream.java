@@ -1,0 +1,7 @@
+package io.cairn.compute;
+
+/** Which of a task's output streams to read. */
+public enum LogStream {
+    STDOUT,
+    STDERR
+}

@@ -1,0 +1,845 @@
+package io.cairn.compute.ra.local;
+
+import io.cairn.compute.ComputeException;
+import io.cairn.compute.LogChunk;
+import io.cairn.compute.LogStream;
+import io.cairn.compute.PoolStatus;
+import io.cairn.compute.TaskSpec;
+import io.cairn.compute.TaskState;
+import io.cairn.compute.TaskStatus;
+import io.cairn.compute.ra.Backend;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Runs tasks as processes of this host, at most {@code slots} at once, the rest in FIFO order as slots free up.
+ *
+ * <p>Each task runs as {@code setsid /bin/sh -c WRAPPER cairn-task <controlDir> <pwd> <command...>}: a session of
+ * its own (so a cancel kills the whole tree and a server crash does not), whose fixed wrapper script runs the
+ * command without interpreting it and then records the exit code in the task's control folder. Everything the
+ * backend knows lives in the state folder ({@link TaskFolder} per task, plus a task-id index), so a backend created
+ * later on the same folder adopts running and queued tasks. A file lock keeps two backends off one state folder.
+ *
+ * <p>Slots are freed by the processes' exit events ({@link Process#onExit()}, {@link ProcessHandle#onExit()}), whose
+ * callbacks run on the resource adapter's work manager.
+ */
+final class LocalBackend implements Backend {
+
+    static final String KIND = "local";
+
+    /**
+     * The wrapper, run by {@code /bin/sh -c} with {@code $0 = cairn-task}, {@code $1} the control folder, {@code $2}
+     * either {@code -} (the task has no PWD; the shell's own must go) or {@code =value} (the task's PWD), and the
+     * command after them. {@code exec} in a subshell runs the command as a program (never a shell builtin or
+     * function) and no shell variable is assigned, so the command sees exactly the task's environment.
+     */
+    static final String WRAPPER = String.join("\n",
+            "case $2 in -) unset PWD ;; *) PWD=${2#=}; export PWD ;; esac",
+            "( shift 2; exec \"$@\" )",
+            "set -- \"$1\" \"$?\"",
+            "printf '%s\\n' \"$2\" > \"$1/exit.tmp\" && /bin/mv -f \"$1/exit.tmp\" \"$1/exit\"",
+            "exit \"$2\"");
+
+    static final String VANISHED = "process vanished without an exit code";
+    static final String STOPPED_WHILE_STARTING = "the server stopped while the task was being started";
+
+    private static final Logger LOG = Logger.getLogger(LocalBackend.class.getName());
+    private static final String SHELL = "/bin/sh";
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** How often a waiting caller looks again if no exit event arrived (a safety net only). */
+    private static final long AWAIT_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The pool's configuration as the backend needs it. */
+    record Settings(String poolName, int slots, Path stateDir) {
+    }
+
+    private final String poolName;
+    private final int slots;
+    private final Path stateDir;
+    private final Path tasksDir;
+    private final Path indexDir;
+    private final Executor executor;
+    private final String host;
+    private final String setsid;
+    private final String kill;
+    private final FileChannel lockFile;
+    private final FileLock stateLock;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever a task may have reached a terminal state. */
+    private final Condition changed = lock.newCondition();
+    private final Map<String, String> index = new HashMap<>();
+    private final Deque<String> queue = new ArrayDeque<>();
+    private final Map<String, ProcessHandle> running = new HashMap<>();
+    private long nextSequence;
+    private boolean shutdown;
+
+    LocalBackend(Settings settings, Executor executor) {
+        if (settings.slots() < 1) {
+            throw new IllegalArgumentException("a local pool needs at least 1 slot, not " + settings.slots());
+        }
+        this.poolName = settings.poolName();
+        this.slots = settings.slots();
+        this.stateDir = settings.stateDir().toAbsolutePath().normalize();
+        this.tasksDir = stateDir.resolve("tasks");
+        this.indexDir = stateDir.resolve("index");
+        this.executor = executor;
+        this.setsid = firstExecutable("/usr/bin/setsid", "/bin/setsid");
+        if (setsid == null) {
+            throw new ComputeException("the local backend needs setsid (util-linux or busybox), which is missing");
+        }
+        this.kill = firstExecutable("/usr/bin/kill", "/bin/kill");
+        this.host = hostName();
+        FileChannel channel = null;
+        FileLock acquired;
+        try {
+            Files.createDirectories(tasksDir);
+            Files.createDirectories(indexDir);
+            channel = FileChannel.open(stateDir.resolve("backend.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            acquired = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            acquired = null;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new ComputeException("cannot use the state folder " + stateDir + ": " + e.getMessage(), e);
+        }
+        if (acquired == null) {
+            closeQuietly(channel);
+            throw new ComputeException("the state folder " + stateDir + " is used by another local backend");
+        }
+        this.lockFile = channel;
+        this.stateLock = acquired;
+        lock.lock();
+        try {
+            adopt();
+            startQueued();
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String submit(TaskSpec spec) {
+        validate(spec);
+        lock.lock();
+        try {
+            ensureOpen();
+            String known = index.get(spec.taskId());
+            if (known != null) {
+                return known;
+            }
+            String id = UUID.randomUUID().toString();
+            try {
+                new TaskFolder(tasksDir.resolve(id)).create(spec, nextSequence++, Instant.now());
+                writeIndex(spec.taskId(), id);
+            } catch (IOException e) {
+                throw new ComputeException("cannot record task " + spec.taskId() + " in " + stateDir + ": "
+                        + e.getMessage(), e);
+            }
+            index.put(spec.taskId(), id);
+            queue.addLast(id);
+            LOG.fine(() -> "pool " + poolName + ": task " + spec.taskId() + " submitted as " + id);
+            startQueued();
+            changed.signalAll();
+            return id;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public TaskStatus status(String backendId) {
+        lock.lock();
+        try {
+            return statusLocked(backendId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public TaskStatus await(String backendId, Duration timeout) {
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        lock.lock();
+        try {
+            while (true) {
+                TaskStatus status = statusLocked(backendId);
+                long left = deadline - System.nanoTime();
+                if (status.state().isTerminal() || left <= 0) {
+                    return status;
+                }
+                try {
+                    changed.awaitNanos(Math.min(left, AWAIT_RECHECK_NANOS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return statusLocked(backendId);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public LogChunk logs(String backendId, LogStream stream, long offset, int maxBytes) {
+        if (offset < 0 || maxBytes < 0) {
+            throw new IllegalArgumentException("offset and maxBytes must not be negative");
+        }
+        TaskSpec spec;
+        lock.lock();
+        try {
+            TaskFolder folder = folder(backendId);
+            if (folder == null) {
+                throw new ComputeException("unknown task " + backendId);
+            }
+            spec = folder.read().spec();
+        } catch (IOException e) {
+            throw new ComputeException("cannot read task " + backendId + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+        Path file = Path.of(stream == LogStream.STDOUT ? spec.stdout() : spec.stderr());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long available = Math.max(0, channel.size() - offset);
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(maxBytes, available));
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, offset + buffer.position()) < 0) {
+                    break;
+                }
+            }
+            byte[] data = new byte[buffer.position()];
+            buffer.flip().get(data);
+            return new LogChunk(data, offset + data.length);
+        } catch (NoSuchFileException e) {
+            return new LogChunk(new byte[0], offset);
+        } catch (IOException e) {
+            throw new ComputeException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void cancel(String backendId) {
+        ProcessHandle target;
+        lock.lock();
+        try {
+            ensureOpen();
+            TaskFolder folder = folder(backendId);
+            if (folder == null || finished(folder) != null) {
+                return;
+            }
+            boolean wasQueued = queue.remove(backendId);
+            TaskFolder.Started started = folder.started();
+            target = started == null ? null : liveProcess(started);
+            try {
+                // before the kill: the exit code the dying wrapper may still write must not win
+                folder.markCanceled(Instant.now());
+            } catch (IOException e) {
+                throw new ComputeException("cannot cancel task " + backendId + ": " + e.getMessage(), e);
+            }
+            LOG.fine(() -> "pool " + poolName + ": task " + backendId + " canceled"
+                    + (wasQueued ? " before it started" : ""));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (target != null) {
+            killTree(target);
+        }
+        lock.lock();
+        try {
+            settle(backendId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public PoolStatus ping() {
+        lock.lock();
+        try {
+            if (shutdown) {
+                return new PoolStatus(KIND, false, slots, 0, 0, "the backend of pool " + poolName + " is shut down");
+            }
+            reapVanished();
+            return new PoolStatus(KIND, true, slots, running.size(), queue.size(), "local processes on " + host);
+        } catch (RuntimeException e) {
+            return new PoolStatus(KIND, false, slots, 0, 0, String.valueOf(e.getMessage()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        lock.lock();
+        try {
+            if (shutdown) {
+                return;
+            }
+            shutdown = true;
+            queue.clear();
+            running.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        release();
+        LOG.info(() -> "local pool " + poolName + " shut down; its tasks keep running and stay in " + stateDir);
+    }
+
+    @Override
+    public boolean isShutdown() {
+        lock.lock();
+        try {
+            return shutdown;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- state -------------------------------------------------------------------------------------------------
+
+    private TaskStatus statusLocked(String backendId) {
+        TaskFolder folder = folder(backendId);
+        if (folder == null) {
+            return TaskStatus.lost("unknown task " + backendId);
+        }
+        TaskStatus done = finished(folder);
+        if (done != null) {
+            settle(backendId);
+            return done;
+        }
+        if (queue.contains(backendId)) {
+            return TaskStatus.of(TaskState.QUEUED);
+        }
+        TaskFolder.Started started = folder.started();
+        if (started == null) {
+            if (folder.isStarting()) {
+                // starts happen under the lock, so this one was interrupted by a crash
+                fail(folder, STOPPED_WHILE_STARTING);
+                return finished(folder);
+            }
+            // queued on disk for a backend that has not adopted it (this one is shut down)
+            return TaskStatus.of(TaskState.QUEUED);
+        }
+        if (liveProcess(started) != null) {
+            return new TaskStatus(TaskState.RUNNING, null, null, started.startedAt(), null);
+        }
+        done = finished(folder); // it may have ended between the two looks
+        if (done == null) {
+            fail(folder, VANISHED);
+            done = finished(folder);
+        }
+        settle(backendId);
+        return done;
+    }
+
+    /** The terminal status the control folder records, or {@code null}. Cancel wins over an exit code. */
+    private static TaskStatus finished(TaskFolder folder) {
+        Instant canceled = folder.canceledAt();
+        TaskFolder.Started started = folder.started();
+        Instant startedAt = started == null ? null : started.startedAt();
+        if (canceled != null) {
+            return new TaskStatus(TaskState.CANCELED, null, "canceled", startedAt, canceled);
+        }
+        Integer exitCode = folder.exitCode();
+        if (exitCode != null) {
+            // file times come from a coarse kernel clock: a quick command may seem to end before it started
+            Instant exitedAt = folder.exitedAt();
+            Instant endedAt = exitedAt == null || startedAt != null && exitedAt.isBefore(startedAt) ? startedAt
+                    : exitedAt;
+            return new TaskStatus(exitCode == 0 ? TaskState.COMPLETE : TaskState.EXECUTOR_ERROR, exitCode, null,
+                    startedAt, endedAt);
+        }
+        TaskFolder.Failure failure = folder.failure();
+        if (failure != null) {
+            return new TaskStatus(TaskState.SYSTEM_ERROR, null, failure.message(), startedAt, failure.at());
+        }
+        return null;
+    }
+
+    /** The control folder of a known task, or {@code null}; rejects anything but a backend-made id. */
+    private TaskFolder folder(String backendId) {
+        try {
+            if (!UUID.fromString(backendId).toString().equals(backendId)) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
+        return folder.exists() ? folder : null;
+    }
+
+    private void fail(TaskFolder folder, String message) {
+        try {
+            folder.markFailed(message, Instant.now());
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot record the failure of task " + folder.dir().getFileName(), e);
+        }
+        LOG.warning(() -> "pool " + poolName + ": task " + folder.dir().getFileName() + " failed: " + message);
+    }
+
+    // ---- slots ---------------------------------------------------------------------------------------------------
+
+    /** Starts queued tasks, oldest first, while slots are free. */
+    private void startQueued() {
+        if (shutdown) {
+            return;
+        }
+        if (running.size() >= slots && !queue.isEmpty()) {
+            reapVanished();
+        }
+        while (running.size() < slots && !queue.isEmpty()) {
+            start(queue.pollFirst());
+        }
+    }
+
+    /** A task is over: free its slot and hand it on. */
+    private void settle(String backendId) {
+        if (running.remove(backendId) != null) {
+            changed.signalAll();
+            startQueued();
+        }
+    }
+
+    /**
+     * Frees the slots of processes that ended without an exit event reaching us: adopted processes that became
+     * zombies where nobody reaps orphans (the JDK counts those as alive).
+     */
+    private void reapVanished() {
+        List<String> ended = new ArrayList<>();
+        for (Map.Entry<String, ProcessHandle> entry : running.entrySet()) {
+            if (!ProcStat.isRunning(entry.getValue())) {
+                ended.add(entry.getKey());
+            }
+        }
+        for (String backendId : ended) {
+            running.remove(backendId);
+            TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
+            if (finished(folder) == null) {
+                fail(folder, VANISHED);
+            }
+            changed.signalAll();
+        }
+    }
+
+    private void start(String backendId) {
+        TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
+        Process process = null;
+        try {
+            TaskSpec spec = folder.read().spec();
+            Path workDir = Path.of(spec.workDir());
+            Files.createDirectories(workDir);
+            File stdout = createParents(Path.of(spec.stdout()));
+            File stderr = createParents(Path.of(spec.stderr()));
+            List<String> argv = new ArrayList<>(List.of(setsid, SHELL, "-c", WRAPPER, "cairn-task",
+                    folder.dir().toString(), pwdArgument(spec)));
+            argv.addAll(spec.command());
+            ProcessBuilder builder = new ProcessBuilder(argv)
+                    .directory(workDir.toFile())
+                    .redirectInput(spec.stdin() == null ? new File("/dev/null") : new File(spec.stdin()))
+                    .redirectOutput(stdout)
+                    .redirectError(stderr);
+            Map<String, String> environment = builder.environment();
+            environment.clear();
+            environment.putAll(spec.environment());
+            folder.markStarting();
+            Instant startedAt = Instant.now();
+            process = builder.start();
+            Instant processStart = process.info().startInstant().orElse(null);
+            folder.markStarted(new TaskFolder.Started(process.pid(), processStart, startedAt));
+            running.put(backendId, process.toHandle());
+            watch(backendId, process.onExit());
+            long pid = process.pid();
+            LOG.fine(() -> "pool " + poolName + ": task " + backendId + " started as pid " + pid);
+        } catch (IOException | RuntimeException e) {
+            if (process != null) {
+                // it runs but could not be recorded: nobody could ever watch or cancel it
+                killTree(process.toHandle());
+            }
+            fail(folder, "could not start the task: " + e.getMessage());
+            changed.signalAll();
+        }
+    }
+
+    private void watch(String backendId, CompletableFuture<?> exit) {
+        exit.whenCompleteAsync((ended, failure) -> exited(backendId), this::dispatch);
+    }
+
+    private void dispatch(Runnable callback) {
+        try {
+            executor.execute(callback);
+        } catch (RejectedExecutionException e) {
+            callback.run();
+        }
+    }
+
+    /** Exit event of a watched process. */
+    private void exited(String backendId) {
+        lock.lock();
+        try {
+            if (shutdown || !running.containsKey(backendId)) {
+                return;
+            }
+            TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
+            if (finished(folder) == null) {
+                fail(folder, VANISHED);
+            }
+            settle(backendId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- processes -----------------------------------------------------------------------------------------------
+
+    /** The task's process if it still runs and is the very process the task started (pids get reused). */
+    private static ProcessHandle liveProcess(TaskFolder.Started started) {
+        ProcessHandle process = ProcessHandle.of(started.pid()).orElse(null);
+        if (process == null || process.pid() == ProcessHandle.current().pid() || !ProcStat.isRunning(process)) {
+            return null;
+        }
+        if (started.processStart() != null) {
+            Instant now = process.info().startInstant().orElse(null);
+            if (now != null && !now.equals(started.processStart())) {
+                return null;
+            }
+        }
+        return process;
+    }
+
+    /**
+     * Kills the task's session: SIGKILL to its process group, then to every process found below the wrapper (also
+     * those that left the group), and waits until they are gone.
+     */
+    private void killTree(ProcessHandle root) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(root);
+        try (Stream<ProcessHandle> descendants = root.descendants()) {
+            descendants.forEach(tree::add);
+        }
+        boolean leadsGroup = ProcStat.of(root.pid()).map(stat -> stat.pgrp() == root.pid()).orElse(false);
+        if (leadsGroup && kill != null) {
+            killGroup(root.pid());
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+        while (tree.stream().anyMatch(ProcStat::isRunning)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warning(() -> "pool " + poolName + ": processes of a canceled task survived SIGKILL: "
+                        + tree.stream().filter(ProcStat::isRunning).map(p -> Long.toString(p.pid())).toList());
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void killGroup(long processGroup) {
+        try {
+            Process killer = new ProcessBuilder(kill, "-KILL", "--", "-" + processGroup)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!killer.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                killer.destroyForcibly();
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "kill of process group " + processGroup + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- adoption ------------------------------------------------------------------------------------------------
+
+    /**
+     * Takes over what an earlier backend on this state folder left: running tasks are watched and hold their
+     * slots, queued tasks go back into the queue in their original order, and tasks whose process died without an
+     * exit code fail.
+     */
+    private void adopt() {
+        loadIndex();
+        record Waiting(long sequence, String backendId) {
+        }
+        List<Waiting> waiting = new ArrayList<>();
+        int adopted = 0;
+        try (Stream<Path> dirs = Files.list(tasksDir)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                String backendId = dir.getFileName().toString();
+                TaskFolder folder = folder(backendId);
+                if (folder == null) {
+                    continue;
+                }
+                TaskFolder.Stored stored;
+                try {
+                    stored = folder.read();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "pool " + poolName + ": unreadable task " + dir + ", skipped", e);
+                    continue;
+                }
+                nextSequence = Math.max(nextSequence, stored.sequence() + 1);
+                if (index.putIfAbsent(stored.spec().taskId(), backendId) == null) {
+                    writeIndex(stored.spec().taskId(), backendId);
+                }
+                if (finished(folder) != null) {
+                    continue;
+                }
+                TaskFolder.Started started = folder.started();
+                if (started != null) {
+                    ProcessHandle process = liveProcess(started);
+                    if (process != null) {
+                        running.put(backendId, process);
+                        watch(backendId, process.onExit());
+                        adopted++;
+                    } else if (finished(folder) == null) {
+                        fail(folder, VANISHED);
+                    }
+                } else if (folder.isStarting()) {
+                    fail(folder, STOPPED_WHILE_STARTING);
+                } else {
+                    waiting.add(new Waiting(stored.sequence(), backendId));
+                }
+            }
+        } catch (IOException e) {
+            throw new ComputeException("cannot read the state folder " + stateDir + ": " + e.getMessage(), e);
+        }
+        waiting.sort(Comparator.comparingLong(Waiting::sequence));
+        waiting.forEach(task -> queue.addLast(task.backendId()));
+        if (adopted > 0 || !waiting.isEmpty()) {
+            int adoptedRunning = adopted;
+            LOG.info(() -> "local pool " + poolName + " adopted " + adoptedRunning + " running and "
+                    + waiting.size() + " queued tasks from " + stateDir);
+        }
+    }
+
+    /** Index file of a task id: named by the id's SHA-256, holding task id and backend id. */
+    private Path indexFile(String taskId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(taskId.getBytes(StandardCharsets.UTF_8));
+            return indexDir.resolve(HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private void writeIndex(String taskId, String backendId) {
+        Path file = indexFile(taskId);
+        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Properties entry = new Properties();
+        entry.setProperty("taskId", taskId);
+        entry.setProperty("backendId", backendId);
+        try {
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                entry.store(out, null);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ComputeException("cannot write the task index in " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void loadIndex() {
+        try (Stream<Path> files = Files.list(indexDir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().startsWith(".")) {
+                    continue;
+                }
+                Properties entry = new Properties();
+                try (InputStream in = Files.newInputStream(file)) {
+                    entry.load(in);
+                }
+                String taskId = entry.getProperty("taskId");
+                String backendId = entry.getProperty("backendId");
+                if (taskId != null && backendId != null && folder(backendId) != null) {
+                    index.put(taskId, backendId);
+                }
+            }
+        } catch (IOException e) {
+            throw new ComputeException("cannot read the task index in " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private void ensureOpen() {
+        if (shutdown) {
+            throw new ComputeException("the backend of local pool " + poolName + " is shut down");
+        }
+    }
+
+    private void release() {
+        try {
+            stateLock.release();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot release the lock of " + stateDir, e);
+        }
+        closeQuietly(lockFile);
+    }
+
+    /** Rejects what the local backend cannot run faithfully, before anything is recorded. */
+    private static void validate(TaskSpec spec) {
+        requireAbsolute("workDir", spec.workDir());
+        requireAbsolute("stdout", spec.stdout());
+        requireAbsolute("stderr", spec.stderr());
+        if (spec.stdin() != null) {
+            requireAbsolute("stdin", spec.stdin());
+        }
+        if (spec.image() != null) {
+            throw new IllegalArgumentException("the local backend runs on the host and cannot run image "
+                    + spec.image() + "; submit to a container pool");
+        }
+        CharsetEncoder encoder = nativeCharset().newEncoder();
+        for (String argument : spec.command()) {
+            if (argument.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("a command argument contains a NUL character");
+            }
+            requireEncodable(encoder, argument);
+        }
+        spec.environment().forEach((name, value) -> {
+            if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("invalid environment variable name or value: " + name);
+            }
+            requireEncodable(encoder, name);
+            requireEncodable(encoder, value);
+        });
+    }
+
+    /**
+     * The JDK passes arguments and environment to a process in the JVM's native charset; what it cannot encode
+     * would silently turn into '?'. Refuse instead.
+     */
+    private static void requireEncodable(CharsetEncoder encoder, String text) {
+        if (!encoder.canEncode(text)) {
+            throw new IllegalArgumentException("\"" + text + "\" cannot be passed to a process in the server's charset "
+                    + encoder.charset() + "; start the server with a UTF-8 locale (LANG=C.UTF-8)");
+        }
+    }
+
+    private static Charset nativeCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    private static void requireAbsolute(String what, String path) {
+        if (!Path.of(path).isAbsolute()) {
+            throw new IllegalArgumentException(what + " must be an absolute path: " + path);
+        }
+    }
+
+    /** See {@link #WRAPPER}: how the wrapper must treat PWD. */
+    private static String pwdArgument(TaskSpec spec) {
+        String pwd = spec.environment().get("PWD");
+        return pwd == null ? "-" : "=" + pwd;
+    }
+
+    private static File createParents(Path file) throws IOException {
+        Path parent = file.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return file.toFile();
+    }
+
+    private static long saturatedNanos(Duration timeout) {
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    private static String firstExecutable(String... candidates) {
+        for (String candidate : candidates) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static String hostName() {
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINEST, "no /proc hostname", e);
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot close a lock file", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalBackend[" + poolName + ", " + slots + " slots, " + stateDir + "]";
+    }
+}

@@ -1,0 +1,251 @@
+package io.cairn.compute.ra.local;
+
+import io.cairn.compute.TaskSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The control folder of one task, {@code <stateDir>/tasks/<backendId>/}. Every file is written to a temporary name
+ * and moved into place, so a reader never sees half a file:
+ *
+ * <ul>
+ *   <li>{@code spec.properties}: the task spec, the submission order and time;</li>
+ *   <li>{@code starting}: the backend began to start the process;</li>
+ *   <li>{@code started.properties}: pid, the process's start instant (defends against pid reuse) and start time;</li>
+ *   <li>{@code exit}: the exit code, written by the task's wrapper shell when the command ends;</li>
+ *   <li>{@code canceled}: the task was canceled (wins over an exit code);</li>
+ *   <li>{@code failed.properties}: why the backend lost the task.</li>
+ * </ul>
+ */
+final class TaskFolder {
+
+    static final String SPEC = "spec.properties";
+    static final String STARTING = "starting";
+    static final String STARTED = "started.properties";
+    static final String EXIT = "exit";
+    static final String CANCELED = "canceled";
+    static final String FAILED = "failed.properties";
+
+    /** A spec as stored, with its place in the pool's FIFO order. */
+    record Stored(TaskSpec spec, long sequence, Instant submittedAt) {
+    }
+
+    /** @param processStart the process's start instant as the OS reports it, or {@code null} if unknown */
+    record Started(long pid, Instant processStart, Instant startedAt) {
+    }
+
+    record Failure(String message, Instant at) {
+    }
+
+    private final Path dir;
+
+    TaskFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    boolean exists() {
+        return Files.isRegularFile(dir.resolve(SPEC));
+    }
+
+    void create(TaskSpec spec, long sequence, Instant submittedAt) throws IOException {
+        Files.createDirectories(dir);
+        Properties properties = encode(spec);
+        properties.setProperty("sequence", Long.toString(sequence));
+        properties.setProperty("submittedAt", submittedAt.toString());
+        write(SPEC, properties);
+    }
+
+    Stored read() throws IOException {
+        Properties properties = load(SPEC);
+        if (properties == null) {
+            throw new NoSuchFileException(dir.resolve(SPEC).toString());
+        }
+        return new Stored(decode(properties), Long.parseLong(properties.getProperty("sequence", "0")),
+                Instant.parse(properties.getProperty("submittedAt")));
+    }
+
+    void markStarting() throws IOException {
+        write(STARTING, Instant.now().toString());
+    }
+
+    boolean isStarting() {
+        return Files.exists(dir.resolve(STARTING));
+    }
+
+    void markStarted(Started started) throws IOException {
+        Properties properties = new Properties();
+        properties.setProperty("pid", Long.toString(started.pid()));
+        if (started.processStart() != null) {
+            properties.setProperty("processStart", started.processStart().toString());
+        }
+        properties.setProperty("startedAt", started.startedAt().toString());
+        write(STARTED, properties);
+    }
+
+    Started started() {
+        try {
+            Properties properties = load(STARTED);
+            if (properties == null) {
+                return null;
+            }
+            String processStart = properties.getProperty("processStart");
+            return new Started(Long.parseLong(properties.getProperty("pid")),
+                    processStart == null ? null : Instant.parse(processStart),
+                    Instant.parse(properties.getProperty("startedAt")));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The exit code the wrapper recorded, or {@code null} if the command has not ended on its own. */
+    Integer exitCode() {
+        try {
+            return Integer.valueOf(Files.readString(dir.resolve(EXIT), StandardCharsets.US_ASCII).trim());
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    Instant exitedAt() {
+        try {
+            return Files.getLastModifiedTime(dir.resolve(EXIT)).toInstant();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    void markCanceled(Instant at) throws IOException {
+        write(CANCELED, at.toString());
+    }
+
+    Instant canceledAt() {
+        try {
+            return Instant.parse(Files.readString(dir.resolve(CANCELED), StandardCharsets.US_ASCII).trim());
+        } catch (IOException | RuntimeException e) {
+            return Files.exists(dir.resolve(CANCELED)) ? Instant.EPOCH : null;
+        }
+    }
+
+    void markFailed(String message, Instant at) throws IOException {
+        Properties properties = new Properties();
+        properties.setProperty("message", message);
+        properties.setProperty("at", at.toString());
+        write(FAILED, properties);
+    }
+
+    Failure failure() {
+        try {
+            Properties properties = load(FAILED);
+            return properties == null ? null
+                    : new Failure(properties.getProperty("message"), Instant.parse(properties.getProperty("at")));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The spec as properties. Lists and maps are stored element by element with their size, so arguments and
+     * values with spaces, newlines, quotes or any Unicode come back exactly ({@link Properties} escapes them).
+     */
+    static Properties encode(TaskSpec spec) {
+        Properties properties = new Properties();
+        properties.setProperty("format", "1");
+        properties.setProperty("taskId", spec.taskId());
+        List<String> command = spec.command();
+        properties.setProperty("command.size", Integer.toString(command.size()));
+        for (int i = 0; i < command.size(); i++) {
+            properties.setProperty("command." + i, command.get(i));
+        }
+        List<Map.Entry<String, String>> environment = new ArrayList<>(spec.environment().entrySet());
+        properties.setProperty("environment.size", Integer.toString(environment.size()));
+        for (int i = 0; i < environment.size(); i++) {
+            properties.setProperty("environment." + i + ".name", environment.get(i).getKey());
+            properties.setProperty("environment." + i + ".value", environment.get(i).getValue());
+        }
+        properties.setProperty("workDir", spec.workDir());
+        setIfPresent(properties, "stdin", spec.stdin());
+        properties.setProperty("stdout", spec.stdout());
+        properties.setProperty("stderr", spec.stderr());
+        properties.setProperty("cores", Integer.toString(spec.cores()));
+        properties.setProperty("memoryMb", Long.toString(spec.memoryMb()));
+        setIfPresent(properties, "image", spec.image());
+        return properties;
+    }
+
+    static TaskSpec decode(Properties properties) {
+        int commandSize = Integer.parseInt(properties.getProperty("command.size"));
+        List<String> command = new ArrayList<>(commandSize);
+        for (int i = 0; i < commandSize; i++) {
+            command.add(required(properties, "command." + i));
+        }
+        int environmentSize = Integer.parseInt(properties.getProperty("environment.size"));
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (int i = 0; i < environmentSize; i++) {
+            environment.put(required(properties, "environment." + i + ".name"),
+                    required(properties, "environment." + i + ".value"));
+        }
+        return new TaskSpec(required(properties, "taskId"), command, environment, required(properties, "workDir"),
+                properties.getProperty("stdin"), required(properties, "stdout"), required(properties, "stderr"),
+                Integer.parseInt(properties.getProperty("cores", "1")),
+                Long.parseLong(properties.getProperty("memoryMb", "0")), properties.getProperty("image"));
+    }
+
+    private static String required(Properties properties, String key) {
+        String value = properties.getProperty(key);
+        if (value == null) {
+            throw new IllegalArgumentException("stored task spec lacks " + key);
+        }
+        return value;
+    }
+
+    private static void setIfPresent(Properties properties, String key, String value) {
+        if (value != null) {
+            properties.setProperty(key, value);
+        }
+    }
+
+    private Properties load(String name) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(dir.resolve(name))) {
+            properties.load(in);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return properties;
+    }
+
+    private void write(String name, Properties properties) throws IOException {
+        Path temporary = dir.resolve("." + name + ".tmp");
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            properties.store(out, null);
+        }
+        moveIntoPlace(temporary, name);
+    }
+
+    private void write(String name, String content) throws IOException {
+        Path temporary = dir.resolve("." + name + ".tmp");
+        Files.writeString(temporary, content, StandardCharsets.US_ASCII);
+        moveIntoPlace(temporary, name);
+    }
+
+    private void moveIntoPlace(Path temporary, String name) throws IOException {
+        Files.move(temporary, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,59 @@
+package io.cairn.compute.ra.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.cairn.compute.TaskSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A task spec comes back from its control folder exactly as it was submitted. */
+class TaskFolderTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void specRoundTripsThroughTheDiskExactly() throws IOException {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("PLAIN", "value");
+        environment.put("SPACES", "  leading and trailing  ");
+        environment.put("NEWLINES", "a\nb\r\nc");
+        environment.put("QUOTES", "\"x\" 'y' `z` $(w) \\n = : # !");
+        environment.put("UNICODE", "ünï €😀 中文");
+        environment.put("EMPTY", "");
+        List<String> command = List.of("/usr/bin/printf", "  %s  ", "", "a=b", "#not a comment", "!bang", "x:y",
+                "tab\tnew\nline", "\\", "😀", " ");
+        TaskSpec spec = new TaskSpec("task id with spaces/and slashes ü", command, environment, "/work dir/ü",
+                "/in put", "/out:put", "/err#or", 3, 2048, null);
+        TaskFolder folder = new TaskFolder(root.resolve("task"));
+
+        folder.create(spec, 42, Instant.parse("2026-01-02T03:04:05.123456Z"));
+        TaskFolder.Stored stored = new TaskFolder(root.resolve("task")).read();
+
+        assertEquals(spec, stored.spec());
+        assertEquals(command, stored.spec().command());
+        assertEquals(environment, stored.spec().environment());
+        assertEquals(42, stored.sequence());
+        assertEquals(Instant.parse("2026-01-02T03:04:05.123456Z"), stored.submittedAt());
+    }
+
+    @Test
+    void absentOptionalFieldsStayAbsent() throws IOException {
+        TaskSpec spec = new TaskSpec("t", List.of("true"), Map.of(), "/w", null, "/o", "/e", 1, 0, null);
+        TaskFolder folder = new TaskFolder(root.resolve("task"));
+
+        folder.create(spec, 0, Instant.now());
+        TaskSpec read = folder.read().spec();
+
+        assertNull(read.stdin());
+        assertNull(read.image());
+        assertEquals(spec, read);
+    }
+}

@@ -1,0 +1,120 @@
+# Cairn's server configuration, applied by `bin/cairn start` with asadmin on every start.
+# Every step checks what is there first, so applying it again changes nothing.
+#
+# Operators can run the same commands by hand (`bin/cairn asadmin ...`) or see the result in the
+# admin console: JDBC Resources (jdbc/cairn), Connectors > Connector Resources (cairn/pool/*),
+# Configurations > server-config > System Properties (cairn.data.dir).
+#
+# Inputs (environment): CAIRN_DATA_DIR, CAIRN_BIND, STATE_DIR, CAIRN_DB_URL, CAIRN_DB_USER,
+# CAIRN_DB_PASSWORD, CAIRN_LOCAL_SLOTS. Needs the `asadmin` and `log` functions of bin/cairn.
+
+# asadmin separates properties with ':'; a value's own colons are escaped.
+asprop() { printf '%s' "$1" | sed 's/[:=]/\\&/g'; }
+
+has_line() { grep -qx -- "$1"; }
+
+configure_server() {
+  local marker="$STATE_DIR/server.configured"
+  if [[ ! -f "$marker" ]]; then
+    log "configuring the server (first start of this domain)"
+    # Single node: no Hazelcast data grid. Listeners on $CAIRN_BIND only (loopback by default).
+    asadmin set-hazelcast-configuration --enabled=false >/dev/null
+    asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.address=$CAIRN_BIND" >/dev/null
+    asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-2.address=$CAIRN_BIND" >/dev/null
+    asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.admin-listener.address=127.0.0.1" >/dev/null
+    asadmin set-log-levels io.cairn=INFO >/dev/null
+    touch "$marker.restart"
+    touch "$marker"
+  fi
+  asadmin create-system-properties "cairn.data.dir=$(asprop "$CAIRN_DATA_DIR")" >/dev/null
+  configure_database
+  if [[ -f "$marker.restart" ]]; then
+    log "restarting the server to apply its configuration"
+    asadmin restart-domain --domaindir "$DOMAIN_DIR" "$DOMAIN" >/dev/null
+    rm -f "$marker.restart"
+  fi
+}
+
+# jdbc/cairn: embedded H2 under the data folder by default, MySQL/MariaDB when CAIRN_DB_URL is set.
+configure_database() {
+  local kind fingerprint
+  if [[ -z "${CAIRN_DB_URL:-}" ]]; then
+    kind=h2
+    fingerprint="h2 $CAIRN_DATA_DIR"
+  else
+    kind=mysql
+    fingerprint="mysql $CAIRN_DB_URL ${CAIRN_DB_USER:-root} $(printf '%s' "${CAIRN_DB_PASSWORD:-}" | sha256sum | cut -c1-16)"
+  fi
+  if [[ -f "$STATE_DIR/db.fingerprint" && "$(cat "$STATE_DIR/db.fingerprint")" == "$fingerprint" ]] \
+     && asadmin list-jdbc-resources 2>/dev/null | has_line jdbc/cairn; then
+    return
+  fi
+  log "configuring the database ($kind)"
+  if asadmin list-applications 2>/dev/null | grep -q '^cairn '; then
+    asadmin undeploy --cascade=true cairn >/dev/null
+    rm -f "$STATE_DIR/deployed.sha256"
+  fi
+  if asadmin list-jdbc-resources 2>/dev/null | has_line jdbc/cairn; then
+    asadmin delete-jdbc-resource jdbc/cairn >/dev/null
+  fi
+  if asadmin list-jdbc-connection-pools 2>/dev/null | has_line cairn-db; then
+    asadmin delete-jdbc-connection-pool cairn-db >/dev/null
+  fi
+  local common=(--restype javax.sql.DataSource --steadypoolsize 2 --maxpoolsize 32
+                --isconnectvalidatereq=true --validationmethod meta-data --failconnection=false)
+  if [[ $kind == h2 ]]; then
+    mkdir -p "$CAIRN_DATA_DIR/db"
+    asadmin create-jdbc-connection-pool "${common[@]}" --datasourceclassname org.h2.jdbcx.JdbcDataSource \
+      --property "URL=$(asprop "jdbc:h2:file:$CAIRN_DATA_DIR/db/cairn")" cairn-db >/dev/null
+  else
+    # jdbc:mysql://HOST[:PORT]/DATABASE (jdbc:mariadb:// is accepted too)
+    local rest host port db
+    rest="${CAIRN_DB_URL#jdbc:mysql://}"; rest="${rest#jdbc:mariadb://}"
+    [[ "$rest" != "$CAIRN_DB_URL" && "$rest" == */* ]] || { log "CAIRN_DB_URL must look like jdbc:mysql://HOST[:PORT]/DATABASE, was $CAIRN_DB_URL"; return 1; }
+    host="${rest%%/*}"; db="${rest#*/}"; db="${db%%\?*}"
+    port=3306
+    if [[ "$host" == *:* ]]; then port="${host##*:}"; host="${host%%:*}"; fi
+    local password_prop
+    if [[ -n "${CAIRN_DB_PASSWORD:-}" ]]; then
+      # The password lives in a Payara password alias, never in clear in domain.xml.
+      local pwfile; pwfile="$(mktemp)"; chmod 600 "$pwfile"
+      printf 'AS_ADMIN_ALIASPASSWORD=%s\n' "$CAIRN_DB_PASSWORD" > "$pwfile"
+      asadmin delete-password-alias cairn-db-password >/dev/null 2>&1 || true
+      asadmin --passwordfile "$pwfile" create-password-alias cairn-db-password >/dev/null
+      rm -f "$pwfile"
+      password_prop='password=${ALIAS=cairn-db-password}'
+    else
+      password_prop='password=()'
+    fi
+    asadmin create-jdbc-connection-pool "${common[@]}" --datasourceclassname com.mysql.cj.jdbc.MysqlDataSource \
+      --property "serverName=$(asprop "$host"):portNumber=$port:databaseName=$(asprop "$db"):user=$(asprop "${CAIRN_DB_USER:-root}"):$password_prop:useSSL=false:allowPublicKeyRetrieval=true:characterEncoding=UTF-8" \
+      cairn-db >/dev/null
+  fi
+  asadmin create-jdbc-resource --connectionpoolid cairn-db jdbc/cairn >/dev/null
+  asadmin ping-connection-pool cairn-db >/dev/null || { log "the database does not answer: check CAIRN_DB_URL/USER/PASSWORD"; return 1; }
+  # The batch job repository lives in the same database (on MySQL, Payara needs the schema name).
+  if [[ $kind == h2 ]]; then
+    asadmin set-batch-runtime-configuration --datasourcelookupname jdbc/cairn >/dev/null
+  else
+    asadmin set-batch-runtime-configuration --datasourcelookupname jdbc/cairn --schemaname "$db" >/dev/null
+  fi
+  echo "$fingerprint" > "$STATE_DIR/db.fingerprint"
+}
+
+# The `local` pool: a connector connection pool of the resource adapter embedded in the EAR
+# (cairn#compute-rar) and its resource cairn/pool/local. Slots default to the number of cores.
+configure_pools() {
+  local slots="${CAIRN_LOCAL_SLOTS:-$(nproc)}"
+  if ! asadmin list-connector-connection-pools 2>/dev/null | has_line cairn-local; then
+    log "creating the local pool ($slots slots)"
+    asadmin create-connector-connection-pool --raname cairn#compute-rar \
+      --connectiondefinition io.cairn.compute.ra.local.LocalConnectionFactory \
+      --transactionsupport NoTransaction --steadypoolsize 0 --maxpoolsize 64 \
+      --property "poolName=local:slots=$slots:stateDir=$(asprop "$CAIRN_DATA_DIR/pools/local")" cairn-local >/dev/null
+  else
+    asadmin set "resources.connector-connection-pool.cairn-local.property.slots=$slots" >/dev/null
+  fi
+  if ! asadmin list-connector-resources 2>/dev/null | has_line cairn/pool/local; then
+    asadmin create-connector-resource --poolname cairn-local cairn/pool/local >/dev/null
+  fi
+}

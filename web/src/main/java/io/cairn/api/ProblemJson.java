@@ -1,0 +1,29 @@
+package io.cairn.api;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Builds RFC 9457 problem documents. */
+final class ProblemJson {
+
+    static final String MEDIA_TYPE = "application/problem+json";
+
+    private ProblemJson() {
+    }
+
+    static Response response(int status, String title, String detail, String instance) {
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("type", "about:blank")
+                .add("title", title)
+                .add("status", status);
+        if (detail != null) {
+            body.add("detail", detail);
+        }
+        if (instance != null) {
+            body.add("instance", instance);
+        }
+        return Response.status(status).type(MediaType.valueOf(MEDIA_TYPE)).entity(body.build().toString()).build();
+    }
+}

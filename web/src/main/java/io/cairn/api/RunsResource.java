@@ -1,0 +1,205 @@
+package io.cairn.api;
+
+import io.cairn.compute.LogChunk;
+import io.cairn.compute.LogStream;
+import io.cairn.platform.JsonValues;
+import io.cairn.platform.Problem;
+import io.cairn.runs.batch.RunJobs;
+import io.cairn.runs.boundary.RunRequest;
+import io.cairn.runs.boundary.Runs;
+import io.cairn.runs.entity.Run;
+import io.cairn.runs.entity.RunState;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Runs of tools: submit, list, follow, read logs and outputs, cancel. */
+@Path("v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunsResource {
+
+    /** The most bytes one log request returns. */
+    static final int MAX_LOG_CHUNK = 1 << 20;
+
+    private static final Set<String> REQUEST_FIELDS = Set.of("tool", "version", "inputs", "pool");
+
+    @Inject
+    Runs runs;
+
+    @Inject
+    RunJobs jobs;
+
+    @Context
+    UriInfo uri;
+
+    /**
+     * Submits a run: {@code {"tool": NAME, "version": N, "inputs": {...}, "pool": NAME}}. The
+     * request is validated completely before anything is recorded.
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response submit(String body) {
+        RunRequest request = parseRequest(body);
+        Run run = runs.create(request);
+        jobs.start(run.getId());
+        return Response.created(uri.getBaseUriBuilder().path("v1/runs/{id}").build(run.getId()))
+                .entity(runJson(runs.find(run.getId())))
+                .build();
+    }
+
+    @GET
+    public JsonObject list(@QueryParam("state") String state, @QueryParam("tool") String tool,
+                           @QueryParam("page") @DefaultValue("0") int page,
+                           @QueryParam("size") @DefaultValue("50") int size) {
+        Runs.Page found = runs.list(parseState(state), tool, page, size);
+        JsonArrayBuilder items = Json.createArrayBuilder();
+        found.items().forEach(run -> items.add(runJson(run)));
+        return Json.createObjectBuilder()
+                .add("items", items)
+                .add("total", found.total())
+                .add("page", found.page())
+                .add("size", found.size())
+                .build();
+    }
+
+    @GET
+    @Path("{id}")
+    public JsonObject get(@PathParam("id") String id) {
+        return runJson(runs.find(id));
+    }
+
+    /** The CWL output object; each File has location, basename, size and checksum. */
+    @GET
+    @Path("{id}/outputs")
+    public JsonValue outputs(@PathParam("id") String id) {
+        return JsonValues.toJson(Locations.absolutize(uri, runs.outputs(id)));
+    }
+
+    /**
+     * A slice of the run's stdout or stderr from {@code offset}. The header
+     * {@code Cairn-Log-Offset} gives the offset to ask for next, for tailing.
+     */
+    @GET
+    @Path("{id}/logs")
+    @Produces(MediaType.TEXT_PLAIN)
+    public Response logs(@PathParam("id") String id, @QueryParam("stream") @DefaultValue("stdout") String stream,
+                         @QueryParam("offset") @DefaultValue("0") long offset) {
+        LogStream which = switch (stream.toLowerCase(Locale.ROOT)) {
+            case "stdout" -> LogStream.STDOUT;
+            case "stderr" -> LogStream.STDERR;
+            default -> throw Problem.badRequest("stream must be stdout or stderr, was '" + stream + "'");
+        };
+        LogChunk chunk = runs.logs(id, which, offset, MAX_LOG_CHUNK);
+        return Response.ok(chunk.data(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+                .header("Cairn-Log-Offset", chunk.nextOffset())
+                .build();
+    }
+
+    /** Cancels the run: stops its job and kills its task on the backend. */
+    @POST
+    @Path("{id}/cancel")
+    public Response cancel(@PathParam("id") String id) {
+        jobs.cancel(id);
+        return Response.accepted(runJson(runs.find(id))).build();
+    }
+
+    private JsonObject runJson(Run run) {
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("id", run.getId())
+                .add("tool", run.getToolName())
+                .add("version", run.getToolVersion())
+                .add("pool", run.getPool())
+                .add("state", run.getState().name());
+        add(json, "exitCode", run.getExitCode());
+        add(json, "message", run.getMessage());
+        add(json, "createdAt", run.getCreatedAt());
+        add(json, "startedAt", run.getStartedAt());
+        add(json, "endedAt", run.getEndedAt());
+        json.add("inputs", JsonValues.toJson(Locations.absolutize(uri, JsonValues.parse(run.getInputs(), "stored inputs"))));
+        JsonArrayBuilder argv = Json.createArrayBuilder();
+        runs.commandLine(run).forEach(argv::add);
+        json.add("commandLine", argv);
+        String self = uri.getBaseUriBuilder().path("v1/runs/{id}").build(run.getId()).toString();
+        json.add("links", Json.createObjectBuilder()
+                .add("self", self)
+                .add("outputs", self + "/outputs")
+                .add("stdout", self + "/logs?stream=stdout")
+                .add("stderr", self + "/logs?stream=stderr")
+                .add("cancel", self + "/cancel"));
+        return json.build();
+    }
+
+    private static void add(JsonObjectBuilder json, String key, Object value) {
+        if (value instanceof Integer i) {
+            json.add(key, i);
+        } else if (value instanceof Instant t) {
+            json.add(key, t.toString());
+        } else if (value != null) {
+            json.add(key, value.toString());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RunRequest parseRequest(String body) {
+        if (body == null || body.isBlank()) {
+            throw Problem.badRequest("the request body is empty: send {\"tool\": \"NAME\", \"inputs\": {...}}");
+        }
+        if (!(JsonValues.parse(body, "the request body") instanceof Map<?, ?> map)) {
+            throw Problem.badRequest("the request body must be a JSON object like {\"tool\": \"NAME\", \"inputs\": {...}}");
+        }
+        for (Object key : map.keySet()) {
+            if (!REQUEST_FIELDS.contains(key)) {
+                throw Problem.badRequest("unknown field '" + key + "' in the request; fields: tool, version, inputs, pool");
+            }
+        }
+        Object tool = map.get("tool");
+        if (!(tool instanceof String)) {
+            throw Problem.badRequest("'tool' must be the name of a registered tool (a string)");
+        }
+        Object version = map.get("version");
+        if (version != null && !(version instanceof Long)) {
+            throw Problem.badRequest("'version' must be a whole number, was " + JsonValues.write(version));
+        }
+        Object inputs = map.get("inputs");
+        if (inputs != null && !(inputs instanceof Map)) {
+            throw Problem.badRequest("'inputs' must be a JSON object (the CWL job object), was " + JsonValues.write(inputs));
+        }
+        Object pool = map.get("pool");
+        if (pool != null && !(pool instanceof String)) {
+            throw Problem.badRequest("'pool' must be a pool name (a string)");
+        }
+        return new RunRequest((String) tool, version == null ? null : Math.toIntExact((Long) version),
+                (Map<String, Object>) inputs, (String) pool);
+    }
+
+    private static RunState parseState(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return RunState.valueOf(state.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("unknown state '" + state + "'; states: " + Arrays.toString(RunState.values()));
+        }
+    }
+}

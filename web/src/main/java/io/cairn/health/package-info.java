@@ -1,0 +1,2 @@
+/** MicroProfile Health checks: the database and the compute pools. */
+package io.cairn.health;

@@ -1,0 +1,2 @@
+/** The portal's backing beans (PrimeFaces pages under the web root). */
+package io.cairn.portal;
