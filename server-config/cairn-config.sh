@@ -74,7 +74,7 @@ configure_database() {
     host="${rest%%/*}"; db="${rest#*/}"; db="${db%%\?*}"
     port=3306
     if [[ "$host" == *:* ]]; then port="${host##*:}"; host="${host%%:*}"; fi
-    local password_prop
+    local password_prop=""
     if [[ -n "${CAIRN_DB_PASSWORD:-}" ]]; then
       # The password lives in a Payara password alias, never in clear in domain.xml.
       local pwfile; pwfile="$(mktemp)"; chmod 600 "$pwfile"
@@ -82,12 +82,10 @@ configure_database() {
       asadmin delete-password-alias cairn-db-password >/dev/null 2>&1 || true
       asadmin --passwordfile "$pwfile" create-password-alias cairn-db-password >/dev/null
       rm -f "$pwfile"
-      password_prop='password=${ALIAS=cairn-db-password}'
-    else
-      password_prop='password=()'
+      password_prop=':password=${ALIAS=cairn-db-password}'
     fi
     asadmin create-jdbc-connection-pool "${common[@]}" --datasourceclassname com.mysql.cj.jdbc.MysqlDataSource \
-      --property "serverName=$(asprop "$host"):portNumber=$port:databaseName=$(asprop "$db"):user=$(asprop "${CAIRN_DB_USER:-root}"):$password_prop:useSSL=false:allowPublicKeyRetrieval=true:characterEncoding=UTF-8" \
+      --property "serverName=$(asprop "$host"):portNumber=$port:databaseName=$(asprop "$db"):user=$(asprop "${CAIRN_DB_USER:-root}")$password_prop:useSSL=false:allowPublicKeyRetrieval=true:characterEncoding=UTF-8" \
       cairn-db >/dev/null
   fi
   asadmin create-jdbc-resource --connectionpoolid cairn-db jdbc/cairn >/dev/null

@@ -25,6 +25,7 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
 
     private static final Logger LOG = Logger.getLogger(CairnServer.class.getName());
     private static CairnServer instance;
+    private static Exception startFailure;
 
     private final Path repo = Path.of(System.getProperty("cairn.repo", "..")).toAbsolutePath().normalize();
     private final String db = System.getProperty("cairn.it.db", "h2");
@@ -48,10 +49,19 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         synchronized (CairnServer.class) {
+            if (startFailure != null) {
+                throw new IllegalStateException("Cairn did not start for an earlier test class", startFailure);
+            }
             if (instance == null) {
                 CairnServer server = new CairnServer();
-                server.freshStart();
+                // registered first, so that a server that half-started is stopped too
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(CairnServer.class, server);
+                try {
+                    server.freshStart();
+                } catch (Exception e) {
+                    startFailure = e;
+                    throw e;
+                }
                 instance = server;
             }
         }

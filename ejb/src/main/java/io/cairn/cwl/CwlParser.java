@@ -91,6 +91,7 @@ public final class CwlParser {
             String value = optionalString(root, stream, stream);
             if (value != null) {
                 expressions.add(new PendingExpression(value, stream, root.get(stream).line(), false));
+                tool.lines.put(stream, root.get(stream).line());
             }
             switch (stream) {
                 case "stdin" -> {
@@ -408,13 +409,13 @@ public final class CwlParser {
             if (dfltNode != null && !dfltNode.isNull()) {
                 dflt = dfltNode.toPlain();
                 List<String> errors = new ArrayList<>();
-                JobInputs.check(type, dflt, p.path() + ".default", errors);
+                Object checked = JobInputs.check(type, dflt, p.path() + ".default", errors);
                 if (!errors.isEmpty()) {
                     throw CwlException.malformed("default does not match type " + type + ": "
                             + errors.get(0).substring(errors.get(0).indexOf(": ") + 2), p.path() + ".default",
                             dfltNode.line());
                 }
-                dflt = JobInputs.normalize(dflt);
+                dflt = checked;
             }
             CommandLineBinding binding = null;
             YamlNode bindingNode = body.get("inputBinding");
@@ -619,8 +620,8 @@ public final class CwlParser {
         if (node == null || node.isNull()) {
             return List.of();
         }
-        if (node.isString()) {
-            return List.of((String) node.value());
+        if (node.isScalar()) {
+            return List.of(scalarText(node, "baseCommand", "baseCommand"));
         }
         if (node.isList()) {
             List<String> command = new ArrayList<>();
