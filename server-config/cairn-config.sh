@@ -27,6 +27,8 @@ configure_server() {
     touch "$marker"
   fi
   asadmin create-system-properties "cairn.data.dir=$(asprop "$CAIRN_DATA_DIR")" >/dev/null
+  # CAIRN_PORT may change between starts; the listener follows it (a dynamic change)
+  asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.port=$CAIRN_PORT" >/dev/null
   configure_database
   if [[ -f "$marker.restart" ]]; then
     log "restarting the server to apply its configuration"
@@ -74,7 +76,8 @@ configure_database() {
     host="${rest%%/*}"; db="${rest#*/}"; db="${db%%\?*}"
     port=3306
     if [[ "$host" == *:* ]]; then port="${host##*:}"; host="${host%%:*}"; fi
-    local password_prop=""
+    # asadmin reads '' as an empty value (the property itself must exist)
+    local password_prop=":password=''"
     if [[ -n "${CAIRN_DB_PASSWORD:-}" ]]; then
       # The password lives in a Payara password alias, never in clear in domain.xml.
       local pwfile; pwfile="$(mktemp)"; chmod 600 "$pwfile"

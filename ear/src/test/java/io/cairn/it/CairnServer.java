@@ -148,7 +148,7 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
     /** A port base whose admin (+48) and HTTP (+80) ports and neighbours are free. */
     private static int freePortBase() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + 100 * (int) (Math.random() * 300);
+            int base = 20000 + 100 * (int) (Math.random() * 120);
             if (free(base + 48) && free(base + 80) && free(base + 81) && free(base + 37) && free(base + 76)
                     && free(base + 86) && free(base + 66) && free(base + 9) && free(base + 38) && free(base + 39)) {
                 return base;

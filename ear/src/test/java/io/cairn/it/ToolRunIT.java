@@ -140,6 +140,27 @@ class ToolRunIT {
     }
 
     @Test
+    void passesArgumentsLiterallyWithoutAShellAndInUtf8() {
+        api.registerTool("echo-run", """
+                cwlVersion: v1.2
+                class: CommandLineTool
+                baseCommand: echo
+                inputs:
+                  message: {type: string, inputBinding: {position: 1}}
+                stdout: said.txt
+                outputs:
+                  said: {type: stdout}
+                """);
+        String message = "ünïcødé 中文; $(touch /tmp/cairn-pwned) `id` * > x";
+        String id = api.submit("{\"tool\": \"echo-run\", \"inputs\": {\"message\": "
+                + jakarta.json.Json.createValue(message) + "}}");
+        JsonObject run = api.awaitEnd(id);
+        assertEquals("COMPLETE", run.getString("state"), run::toString);
+        assertEquals(message + "\n", api.get("/api/v1/runs/" + id + "/logs?stream=stdout").expect(200).text());
+        assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/cairn-pwned")));
+    }
+
+    @Test
     void listsRunsByToolAndState() {
         api.registerTool("head-list", HEAD);
         String location = api.upload("one.txt", "1\n2\n3\n".getBytes(StandardCharsets.UTF_8));

@@ -5,6 +5,7 @@ import io.cairn.cwl.InputParameter;
 import io.cairn.platform.JsonValues;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Locale;
 import org.primefaces.model.file.UploadedFile;
 import org.primefaces.model.file.UploadedFiles;
 
@@ -14,7 +15,18 @@ public class InputField implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** How the field is edited. */
-    public enum Kind { TEXT, LIST, BOOLEAN, FILE, FILES }
+    public enum Kind {
+        TEXT, LIST, BOOLEAN, FILE, FILES;
+
+        /**
+         * The id of the HTML control that edits this kind in tool.xhtml, relative to its row, for
+         * the label: the component id, plus {@code _input} where PrimeFaces wraps the native input.
+         */
+        public String getControlId() {
+            String component = name().toLowerCase(Locale.ROOT);
+            return this == TEXT || this == LIST ? component : component + "_input";
+        }
+    }
 
     private final String id;
     private final String typeName;

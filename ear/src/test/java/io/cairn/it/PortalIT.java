@@ -1,0 +1,202 @@
+package io.cairn.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The portal as a scientist uses it, in headless Chromium: register a tool by pasting its CWL,
+ * run it from the generated form with an uploaded file, watch the run page until it is COMPLETE,
+ * read the command line and stdout, download the output, and find the run in the runs list.
+ * Malformed CWL is refused with a message that names the line, and registers nothing.
+ *
+ * <p>Uses Debian's {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}; both paths are
+ * given explicitly so that Selenium Manager never runs (it would try to download a driver).
+ */
+@ExtendWith(CairnServer.class)
+@Order(5)
+class PortalIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration PAGE = Duration.ofSeconds(15);
+    private static final Duration RUN = Duration.ofSeconds(60);
+
+    static Api api;
+    static String base;
+    static Path profile;
+    static ChromeDriver browser;
+
+    @BeforeAll
+    static void openBrowser(CairnServer server) throws IOException {
+        api = new Api(server);
+        base = server.uri().toString();
+        profile = Files.createTempDirectory("cairn-chromium");
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1280,1100", "--user-data-dir=" + profile);
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void closeBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            try (var paths = Files.walk(profile)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void registersAToolRunsItOnAnUploadedFileAndDownloadsTheOutput() throws Exception {
+        browser.get(base + "/");
+        assertEquals("Tools", text(By.tagName("h1")));
+
+        // register: type a name, paste the CWL, press Register
+        browser.findElement(By.id("register:name")).sendKeys("head-portal");
+        browser.findElement(By.id("register:document")).sendKeys(ToolRunIT.HEAD);
+        browser.findElement(By.id("register:submit")).click();
+
+        // the tool's page, with the registration confirmed
+        waitFor(PAGE, d -> d.getCurrentUrl().contains("/tool.xhtml"));
+        assertEquals("head-portal version 1", text(By.tagName("h1")));
+        waitFor(PAGE, d -> text(By.cssSelector(".ui-growl")).contains("head-portal version 1 was created."));
+        assertTrue(text(By.tagName("main")).contains("first lines of a file"));
+
+        // the generated form: an int showing its default, a file to upload, each found by its label
+        assertTrue(field("lines").getText().contains("Default: 2."), () -> field("lines").getText());
+        assertEquals("2", labelled("lines").getAttribute("placeholder"));
+        labelled("lines").sendKeys("3");
+        Path greek = Files.createTempFile("greek", ".txt");
+        greek.toFile().deleteOnExit();
+        Files.writeString(greek, "alpha\nbeta\ngamma\ndelta\n");
+        WebElement upload = labelled("file");
+        assertEquals("file", upload.getAttribute("type"));
+        upload.sendKeys(greek.toAbsolutePath().toString());
+        assertTrue(field("file").getText().contains(greek.getFileName().toString()), () -> field("file").getText());
+        browser.findElement(By.id("run:submit")).click();
+
+        // the run's page polls itself until the run has ended
+        waitFor(PAGE, d -> d.getCurrentUrl().contains("/run.xhtml?id="));
+        String runId = browser.getCurrentUrl().replaceAll(".*[?&]id=([^&]+).*", "$1");
+        assertEquals("Run of head-portal v1", text(By.tagName("h1")));
+        waitFor(RUN, d -> List.of("COMPLETE", "EXECUTOR_ERROR", "SYSTEM_ERROR", "CANCELED").contains(text(By.id("run:state"))));
+        assertEquals("COMPLETE", text(By.id("run:state")), () -> "run page: " + text(By.tagName("main")));
+        assertEquals("0", text(By.id("run:exit")));
+        String command = text(By.id("cmd"));
+        assertTrue(command.startsWith("head -n 3 /") && command.endsWith("/" + greek.getFileName()), command);
+        waitFor(PAGE, d -> text(By.id("stdout")).equals("alpha\nbeta\ngamma"));
+        assertEquals("", text(By.id("stderr")));
+        assertTrue(browser.findElements(By.id("run:cancel")).isEmpty(), "an ended run offers no Cancel");
+
+        // the output, downloaded through its link
+        WebElement download = browser.findElement(By.id("run:outputs")).findElement(By.linkText("head.txt"));
+        Api.Answer file = api.get(download.getAttribute("href")).expect(200);
+        assertArrayEquals("alpha\nbeta\ngamma\n".getBytes(StandardCharsets.UTF_8), file.bytes());
+        assertTrue(text(By.id("run:outputs")).contains("first"));
+
+        Path shot = Path.of("target", "portal-run.png");
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+
+        // the runs list, reached from the header
+        browser.findElement(By.linkText("Runs")).click();
+        waitFor(PAGE, d -> d.getCurrentUrl().contains("/runs.xhtml"));
+        WebElement row = browser.findElement(By.id("runs:table")).findElement(By.linkText(runId))
+                .findElement(By.xpath("./ancestor::tr"));
+        assertTrue(row.getText().contains("head-portal v1") && row.getText().contains("COMPLETE"), row.getText());
+        row.findElement(By.linkText(runId)).click();
+        waitFor(PAGE, d -> d.getCurrentUrl().contains("/run.xhtml?id=" + runId));
+        assertEquals("COMPLETE", text(By.id("run:state")));
+    }
+
+    @Test
+    void malformedCwlIsRefusedWithTheLineAndRegistersNothing() {
+        browser.get(base + "/");
+        browser.findElement(By.id("register:name")).sendKeys("broken-portal");
+        browser.findElement(By.id("register:document")).sendKeys("""
+                cwlVersion: v1.2
+                class: CommandLineTool
+                baseCommand: echo
+                inputs: [
+                """);
+        browser.findElement(By.id("register:submit")).click();
+
+        waitFor(PAGE, d -> !d.findElements(By.cssSelector("#register\\:messages .ui-messages-error")).isEmpty());
+        String message = text(By.id("register:messages"));
+        assertTrue(message.contains("Not registered") && message.matches("(?s).*line \\d+.*"), message);
+        assertTrue(browser.getCurrentUrl().contains("/index.xhtml") || browser.getCurrentUrl().endsWith("/"), browser.getCurrentUrl());
+        // what was typed is still there to be fixed
+        assertEquals("broken-portal", browser.findElement(By.id("register:name")).getAttribute("value"));
+        assertTrue(browser.findElement(By.id("register:document")).getAttribute("value").contains("inputs: ["));
+        assertTrue(browser.findElement(By.id("tools:table")).findElements(By.linkText("broken-portal")).isEmpty());
+        api.get("/api/v1/tools/broken-portal").expect(404);
+    }
+
+    /** The run form's field (label, control, hint) for one CWL input. */
+    private static WebElement field(String input) {
+        return label(input).findElement(By.xpath("./ancestor::div[contains(@class,'field')][1]"));
+    }
+
+    /** The control a run form label is for, found the way assistive technology finds it. */
+    private static WebElement labelled(String input) {
+        return browser.findElement(By.id(label(input).getAttribute("for")));
+    }
+
+    private static WebElement label(String input) {
+        return browser.findElement(By.xpath("//form[@id='run']//label[starts-with(normalize-space(.),'" + input + " ')]"));
+    }
+
+    /** The visible text of an element, looked up afresh (the polling pages replace their elements). */
+    private static String text(By by) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return browser.findElement(by).getText();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void waitFor(Duration timeout, Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(browser, timeout, Duration.ofMillis(250))
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition::apply);
+    }
+}
