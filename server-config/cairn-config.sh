@@ -19,16 +19,16 @@ configure_server() {
     log "configuring the server (first start of this domain)"
     # Single node: no Hazelcast data grid. Listeners on $CAIRN_BIND only (loopback by default).
     asadmin set-hazelcast-configuration --enabled=false >/dev/null
-    asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.address=$CAIRN_BIND" >/dev/null
-    asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-2.address=$CAIRN_BIND" >/dev/null
     asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.admin-listener.address=127.0.0.1" >/dev/null
     asadmin set-log-levels io.cairn=INFO >/dev/null
     touch "$marker.restart"
     touch "$marker"
   fi
   asadmin create-system-properties "cairn.data.dir=$(asprop "$CAIRN_DATA_DIR")" >/dev/null
-  # CAIRN_PORT may change between starts; the listener follows it (a dynamic change)
-  asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.port=$CAIRN_PORT" >/dev/null
+  # CAIRN_PORT and CAIRN_BIND may change between starts; the listeners follow (a dynamic change)
+  asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.port=$CAIRN_PORT" \
+    "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.address=$CAIRN_BIND" \
+    "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-2.address=$CAIRN_BIND" >/dev/null
   configure_database
   if [[ -f "$marker.restart" ]]; then
     log "restarting the server to apply its configuration"
@@ -80,15 +80,17 @@ configure_database() {
     local password_prop=":password=''"
     if [[ -n "${CAIRN_DB_PASSWORD:-}" ]]; then
       # The password lives in a Payara password alias, never in clear in domain.xml.
-      local pwfile; pwfile="$(mktemp)"; chmod 600 "$pwfile"
-      printf 'AS_ADMIN_ALIASPASSWORD=%s\n' "$CAIRN_DB_PASSWORD" > "$pwfile"
+      local pwfile rc=0; pwfile="$(umask 077; mktemp)"
+      { cat "$ADMIN_PASSFILE" 2>/dev/null; printf 'AS_ADMIN_ALIASPASSWORD=%s\n' "$CAIRN_DB_PASSWORD"; } > "$pwfile"
       asadmin delete-password-alias cairn-db-password >/dev/null 2>&1 || true
-      asadmin --passwordfile "$pwfile" create-password-alias cairn-db-password >/dev/null
+      "$(asadmin_bin)" --interactive=false --user admin --passwordfile "$pwfile" --host 127.0.0.1 --port "$CAIRN_ADMIN_PORT" \
+        create-password-alias cairn-db-password >/dev/null || rc=$?
       rm -f "$pwfile"
+      (( rc == 0 )) || { log "could not store the database password as a password alias"; return 1; }
       password_prop=':password=${ALIAS=cairn-db-password}'
     fi
     asadmin create-jdbc-connection-pool "${common[@]}" --datasourceclassname com.mysql.cj.jdbc.MysqlDataSource \
-      --property "serverName=$(asprop "$host"):portNumber=$port:databaseName=$(asprop "$db"):user=$(asprop "${CAIRN_DB_USER:-root}")$password_prop:useSSL=false:allowPublicKeyRetrieval=true:characterEncoding=UTF-8" \
+      --property "serverName=$(asprop "$host"):portNumber=$port:databaseName=$(asprop "$db"):user=$(asprop "${CAIRN_DB_USER:-root}")$password_prop:characterEncoding=UTF-8" \
       cairn-db >/dev/null
   fi
   asadmin create-jdbc-resource --connectionpoolid cairn-db jdbc/cairn >/dev/null

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class CairnServer implements BeforeAllCallback, ParameterResolver, ExtensionContext.Store.CloseableResource {
 
     private static final Logger LOG = Logger.getLogger(CairnServer.class.getName());
+    /** The MariaDB password of the test user; it must appear nowhere in clear (see ErrorsIT). */
+    static final String DB_PASSWORD = "it-" + java.util.UUID.randomUUID();
+
     private static CairnServer instance;
     private static Exception startFailure;
 
@@ -42,7 +45,8 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
         env.put("CAIRN_LOCAL_SLOTS", "2");
         if ("mariadb".equals(db)) {
             env.put("CAIRN_DB_URL", "jdbc:mysql://127.0.0.1:3306/cairn_it");
-            env.put("CAIRN_DB_USER", "root");
+            env.put("CAIRN_DB_USER", "cairn_it");
+            env.put("CAIRN_DB_PASSWORD", DB_PASSWORD);
         }
     }
 
@@ -91,6 +95,11 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
         return db;
     }
 
+    /** The folder of this server's domain, state and data. */
+    public Path home() {
+        return home;
+    }
+
     /** The Cairn data folder of this server. */
     public Path dataDir() {
         return home.resolve("data");
@@ -115,8 +124,12 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
         deleteTree(home);
         Files.createDirectories(home);
         if ("mariadb".equals(db)) {
-            run(List.of("mariadb", "--protocol=tcp", "-h", "127.0.0.1", "-uroot", "-e",
-                    "DROP DATABASE IF EXISTS cairn_it; CREATE DATABASE cairn_it CHARACTER SET utf8mb4"), Path.of("."));
+            // as root over the local socket: a fresh database and a user that may use only it
+            run(List.of("mariadb", "-uroot", "-e",
+                    "DROP DATABASE IF EXISTS cairn_it; CREATE DATABASE cairn_it CHARACTER SET utf8mb4;"
+                            + " CREATE USER IF NOT EXISTS 'cairn_it'@'127.0.0.1';"
+                            + " ALTER USER 'cairn_it'@'127.0.0.1' IDENTIFIED BY '" + DB_PASSWORD + "';"
+                            + " GRANT ALL ON cairn_it.* TO 'cairn_it'@'127.0.0.1'"), Path.of("."));
         }
         cairn("start");
     }

@@ -16,15 +16,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ErrorsIT {
 
     static Api api;
+    static CairnServer server;
 
     @BeforeAll
-    static void connect(CairnServer server) {
-        api = new Api(server);
+    static void connect(CairnServer cairn) {
+        server = cairn;
+        api = new Api(cairn);
         api.registerTool("head-err", ToolRunIT.HEAD);
-    }
-
-    @Test
-    void aToolThatExitsNonZeroEndsInExecutorErrorWithItsExitCode() {
         api.registerTool("exit3", """
                 cwlVersion: v1.2
                 class: CommandLineTool
@@ -33,6 +31,27 @@ class ErrorsIT {
                 inputs: []
                 outputs: []
                 """);
+    }
+
+    @Test
+    void theDatabasePasswordIsNowhereInClear() throws Exception {
+        java.nio.file.Path domain = server.home().resolve("domains/cairn");
+        String config = java.nio.file.Files.readString(domain.resolve("config/domain.xml"));
+        String log = java.nio.file.Files.readString(domain.resolve("logs/server.log"));
+        if ("mariadb".equals(server.database())) {
+            assertTrue(config.contains("${ALIAS=cairn-db-password}"), "the JDBC pool reads its password from an alias");
+        }
+        assertTrue(!config.contains(CairnServer.DB_PASSWORD) && !log.contains(CairnServer.DB_PASSWORD),
+                "the database password appears in clear");
+        try (var files = java.nio.file.Files.walk(server.home().resolve("state"))) {
+            for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                assertTrue(!java.nio.file.Files.readString(file).contains(CairnServer.DB_PASSWORD), file::toString);
+            }
+        }
+    }
+
+    @Test
+    void aToolThatExitsNonZeroEndsInExecutorErrorWithItsExitCode() {
         String id = api.submit("{\"tool\": \"exit3\", \"inputs\": {}}");
         JsonObject run = api.awaitEnd(id);
         assertEquals("EXECUTOR_ERROR", run.getString("state"), run::toString);
@@ -116,6 +135,12 @@ class ErrorsIT {
         assertTrue(badJson.getString("detail").contains("JSON"), badJson::toString);
         JsonObject badName = badRequest(api.postYaml("/api/v1/tools?name=../etc", ToolRunIT.HEAD));
         assertTrue(badName.getString("detail").contains("not a valid tool name"), badName::toString);
+        JsonObject badPage = badRequest(api.get("/api/v1/runs?page=x"));
+        assertTrue(badPage.getString("detail").contains("page"), badPage::toString);
+        JsonObject hugePage = badRequest(api.get("/api/v1/runs?page=2147483647&size=500"));
+        assertTrue(hugePage.getString("detail").contains("page"), hugePage::toString);
+        JsonObject badVersion = badRequest(api.postJson("/api/v1/runs", "{\"tool\": \"exit3\", \"version\": 99999999999}"));
+        assertTrue(badVersion.getString("detail").contains("version"), badVersion::toString);
     }
 
     private static JsonObject badRequest(Api.Answer answer) {

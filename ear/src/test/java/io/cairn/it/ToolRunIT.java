@@ -151,13 +151,14 @@ class ToolRunIT {
                 outputs:
                   said: {type: stdout}
                 """);
-        String message = "ünïcødé 中文; $(touch /tmp/cairn-pwned) `id` * > x";
+        java.nio.file.Path marker = java.nio.file.Path.of("/tmp/cairn-pwned-" + java.util.UUID.randomUUID());
+        String message = "ünïcødé 中文; $(touch " + marker + ") `id` * > x";
         String id = api.submit("{\"tool\": \"echo-run\", \"inputs\": {\"message\": "
                 + jakarta.json.Json.createValue(message) + "}}");
         JsonObject run = api.awaitEnd(id);
         assertEquals("COMPLETE", run.getString("state"), run::toString);
         assertEquals(message + "\n", api.get("/api/v1/runs/" + id + "/logs?stream=stdout").expect(200).text());
-        assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/cairn-pwned")));
+        assertTrue(!java.nio.file.Files.exists(marker), "the argument was run by a shell");
     }
 
     @Test

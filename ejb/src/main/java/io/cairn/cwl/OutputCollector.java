@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -20,8 +22,9 @@ import java.util.stream.Stream;
  * Builds the CWL output object of a finished run from its output directory: globs (which may
  * contain parameter references) are matched relative to the output directory with
  * {@code java.nio} glob semantics and sorted; captured stdout/stderr become Files. If the tool
- * wrote {@code cwl.output.json}, that file is the output object instead (its File paths must
- * stay inside the output directory).
+ * wrote {@code cwl.output.json}, that file is the output object instead: only its declared
+ * outputs are kept, and every File or Directory in them, however deeply nested, must resolve
+ * (symlinks followed) inside the output directory.
  *
  * <p>Nothing outside the output directory is ever returned: absolute patterns (other than ones
  * under {@code runtime.outdir}), patterns with {@code ..}, and symlinks resolving elsewhere are
@@ -87,9 +90,36 @@ public final class OutputCollector {
                 problems.add("the command did not capture " + stream + " (BuiltCommand." + stream + "File is null)");
                 return null;
             }
-            Path file = root.resolve(name);
-            if (!Files.isRegularFile(file)) {
+            Path file;
+            try {
+                file = root.resolve(name).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                problems.add("the captured " + stream + " file name '" + name + "' is not a valid path");
+                return null;
+            }
+            if (!file.startsWith(root) || file.equals(root)) {
+                problems.add("the captured " + stream + " file '" + name + "' is outside the output directory; "
+                        + "refusing it");
+                return null;
+            }
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 problems.add("the captured " + stream + " file '" + name + "' is missing from the output directory");
+                return null;
+            }
+            Path real;
+            try {
+                real = file.toRealPath();
+            } catch (IOException e) {
+                problems.add("the captured " + stream + " file '" + name + "' is a broken symlink");
+                return null;
+            }
+            if (!real.startsWith(realRoot)) {
+                problems.add("the captured " + stream + " file '" + name + "' resolves to " + real
+                        + ", outside the output directory; refusing it");
+                return null;
+            }
+            if (!Files.isRegularFile(real)) {
+                problems.add("the captured " + stream + " file '" + name + "' is not a regular file");
                 return null;
             }
             return fileValue(file);
@@ -273,6 +303,8 @@ public final class OutputCollector {
             paths.add(CWL_OUTPUT_JSON);
             return Map.of();
         }
+        // Only declared outputs are returned (CWL: the output object holds the tool's outputs);
+        // anything else the tool wrote to cwl.output.json is dropped unseen.
         Map<String, Object> result = new LinkedHashMap<>();
         for (OutputParameter output : tool.outputs()) {
             String path = "outputs." + output.id();
@@ -284,61 +316,101 @@ public final class OutputCollector {
             for (int i = before; i < errors.size(); i++) {
                 paths.add(path);
             }
-            result.put(output.id(), value);
+            result.put(output.id(), errors.size() == before ? value : null);
         }
-        object.forEach((k, v) -> result.putIfAbsent(String.valueOf(k), JobInputs.normalize(v)));
         return result;
     }
 
-    /** Replaces each File's path/location by an absolute path inside the output directory. */
+    /**
+     * Copy of a value from cwl.output.json in which every File or Directory object, at any depth
+     * (in lists, in maps, in secondaryFiles), is replaced by one whose path is inside the output
+     * directory, with symbolic links resolved; any other is reported and becomes null.
+     */
     private static Object localizeFiles(Object value, Path root, Path realRoot, String where, List<String> errors) {
         if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>();
+            List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
                 out.add(localizeFiles(list.get(i), root, realRoot, where + "[" + i + "]", errors));
             }
             return out;
         }
-        if (!CwlValues.isFile(value)) {
+        if (!(value instanceof Map<?, ?> map)) {
             return value;
         }
-        Map<?, ?> file = (Map<?, ?>) value;
+        Object cls = map.get("class");
+        if ("File".equals(cls) || "Directory".equals(cls)) {
+            return localizeFile(map, (String) cls, root, realRoot, where, errors);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k),
+                localizeFiles(v, root, realRoot, where + "." + k, errors)));
+        return out;
+    }
+
+    private static Map<String, Object> localizeFile(Map<?, ?> file, String cls, Path root, Path realRoot,
+                                                    String where, List<String> errors) {
+        boolean isFile = "File".equals(cls);
         Object ref = file.get("path") != null ? file.get("path") : file.get("location");
         if (!(ref instanceof String s) || s.isEmpty()) {
-            errors.add(where + ": a File in " + CWL_OUTPUT_JSON + " needs \"path\" or \"location\"");
+            errors.add(where + ": a " + cls + " in " + CWL_OUTPUT_JSON + " needs \"path\" or \"location\"");
             return null;
         }
         Path target;
-        if (s.startsWith("file://")) {
-            target = Path.of(URI.create(s));
-        } else if (s.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            errors.add(where + ": location '" + s + "' is not a file in the output directory");
+        try {
+            if (s.regionMatches(true, 0, "file://", 0, 7)) {
+                target = Path.of(URI.create(s));
+            } else if (s.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+                errors.add(where + ": location '" + s + "' is not a " + (isFile ? "file" : "directory")
+                        + " in the output directory");
+                return null;
+            } else {
+                target = root.resolve(s);
+            }
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            errors.add(where + ": '" + s + "' is not a valid path or file URI");
             return null;
-        } else {
-            target = root.resolve(s);
         }
         target = target.toAbsolutePath().normalize();
         if (!target.startsWith(root)) {
             errors.add(where + ": '" + s + "' is outside the output directory");
             return null;
         }
+        if (target.equals(root)) {
+            errors.add(where + ": '" + s + "' names the output directory itself");
+            return null;
+        }
+        Path real;
         try {
-            Path real = target.toRealPath();
-            if (!real.startsWith(realRoot)) {
-                errors.add(where + ": '" + s + "' resolves to " + real + ", outside the output directory");
-                return null;
-            }
-            if (!Files.isRegularFile(real)) {
-                errors.add(where + ": '" + s + "' is not a regular file");
-                return null;
-            }
+            real = target.toRealPath();
         } catch (IOException e) {
             errors.add(where + ": '" + s + "' does not exist in the output directory");
             return null;
         }
+        if (!real.startsWith(realRoot)) {
+            errors.add(where + ": '" + s + "' resolves to " + real + ", outside the output directory");
+            return null;
+        }
+        if (isFile ? !Files.isRegularFile(real) : !Files.isDirectory(real)) {
+            errors.add(where + ": '" + s + "' is not a " + (isFile ? "regular file" : "directory"));
+            return null;
+        }
         Map<String, Object> out = fileValue(target);
-        if (file.get("format") instanceof String format) {
+        out.put("class", cls);
+        if (isFile && file.get("format") instanceof String format) {
             out.put("format", format);
+        }
+        if (isFile && file.get("secondaryFiles") instanceof List<?> secondary) {
+            List<Object> localized = new ArrayList<>(secondary.size());
+            for (int i = 0; i < secondary.size(); i++) {
+                String at = where + ".secondaryFiles[" + i + "]";
+                Object item = secondary.get(i);
+                if (item instanceof Map<?, ?> m && ("File".equals(m.get("class")) || "Directory".equals(m.get("class")))) {
+                    localized.add(localizeFile(m, (String) m.get("class"), root, realRoot, at, errors));
+                } else {
+                    errors.add(at + ": expected a File or Directory, got " + CwlValues.describe(item));
+                }
+            }
+            out.put("secondaryFiles", localized);
         }
         return out;
     }

@@ -4,9 +4,11 @@ import jakarta.ejb.ApplicationException;
 
 /**
  * A failure a caller can act on. The REST layer turns it into an RFC 9457 problem document whose
- * status and title come from the {@link Kind} and whose detail is the message.
+ * status and title come from the {@link Kind} and whose detail is the message. It does not mark
+ * the transaction for rollback: services throw it before they change anything, and a caller that
+ * catches it (a batch step recording why a run failed) must still be able to commit.
  */
-@ApplicationException(rollback = true)
+@ApplicationException(rollback = false)
 public class Problem extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

@@ -3,6 +3,7 @@ package io.cairn.cwl;
 import static io.cairn.cwl.Fixtures.map;
 import static io.cairn.cwl.Fixtures.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -157,7 +159,7 @@ class OutputCollectorTest {
         assertEquals(3L, out.get("n"));
         assertEquals(file("res/a.txt"), out.get("f"));
         assertNull(out.get("opt"));
-        assertEquals(1.5, out.get("extra"));
+        assertEquals(List.of("args", "n", "f", "opt"), List.copyOf(out.keySet()));
     }
 
     @Test
@@ -167,5 +169,141 @@ class OutputCollectorTest {
         CwlException e = failure(outputs("  f: File", "  n: int"), Map.of());
         assertEquals(List.of("outputs.f: '/etc/hostname' is outside the output directory",
                 "outputs.n: expected int, got string \"x\""), e.errors());
+    }
+
+    // ------------------------------------------------------------ escapes (security review)
+
+    private Path secret() throws IOException {
+        Path secret = elsewhere.resolve("secret.txt");
+        if (!Files.exists(secret)) {
+            Files.writeString(secret, "s");
+        }
+        return secret;
+    }
+
+    private void outputJson(String json) throws IOException {
+        Files.writeString(outdir.resolve("cwl.output.json"), json);
+    }
+
+    @Test
+    void cwlOutputJsonUndeclaredKeysAreDropped() throws IOException {
+        outputJson("{\"n\": 1, \"x\": {\"class\": \"File\", \"path\": \"" + secret() + "\"}, "
+                + "\"y\": [{\"class\": \"File\", \"path\": \"/etc/passwd\"}], \"extra\": 1.5}");
+        Map<String, Object> out = collect(outputs("  n: int"), Map.of());
+        assertEquals(Map.of("n", 1L), out);
+        assertFalse(out.containsKey("x"));
+        assertFalse(out.toString().contains(secret().toString()), out.toString());
+    }
+
+    @Test
+    void cwlOutputJsonNestedFilesInMapsAreChecked() throws IOException {
+        outputJson("{\"a\": {\"x\": {\"class\": \"File\", \"path\": \"" + secret() + "\"}}, "
+                + "\"b\": {\"deep\": [1, {\"f\": {\"class\": \"File\", \"location\": \"file://" + secret() + "\"}}]}, "
+                + "\"c\": [{\"class\": \"Directory\", \"path\": \"" + elsewhere + "\"}], "
+                + "\"d\": {\"class\": \"File\", \"path\": \"ok.txt\", "
+                + "\"secondaryFiles\": [{\"class\": \"File\", \"path\": \"/etc/passwd\"}]}}");
+        touch("ok.txt");
+        CwlException e = failure(outputs("  a: Any", "  b: Any", "  c: Any", "  d: File"), Map.of());
+        assertEquals(List.of(
+                "outputs.a.x: '" + secret() + "' is outside the output directory",
+                "outputs.b.deep[1].f: 'file://" + secret() + "' is outside the output directory",
+                "outputs.c[0]: '" + elsewhere + "' is outside the output directory",
+                "outputs.d.secondaryFiles[0]: '/etc/passwd' is outside the output directory"), e.errors());
+        assertTrue(e.getMessage().contains("outputs.a.x:"), e.getMessage());
+    }
+
+    @Test
+    void cwlOutputJsonRelativePathsWithDotDotAreRefused() throws IOException {
+        secret();
+        Files.createDirectories(outdir.resolve("sub"));
+        String up = outdir.relativize(elsewhere.resolve("secret.txt")).toString();
+        outputJson("{\"f\": {\"class\": \"File\", \"path\": \"" + up + "\"}, "
+                + "\"g\": {\"k\": {\"class\": \"File\", \"location\": \"sub/../../x.txt\"}}, "
+                + "\"h\": {\"class\": \"File\", \"path\": \"..\"}, "
+                + "\"i\": {\"class\": \"Directory\", \"path\": \"sub/..\"}}");
+        CwlException e = failure(outputs("  f: File", "  g: Any", "  h: Any", "  i: Any"), Map.of());
+        assertEquals(List.of(
+                "outputs.f: '" + up + "' is outside the output directory",
+                "outputs.g.k: 'sub/../../x.txt' is outside the output directory",
+                "outputs.h: '..' is outside the output directory",
+                "outputs.i: 'sub/..' names the output directory itself"), e.errors());
+    }
+
+    @Test
+    void cwlOutputJsonSymlinkedFilesLeavingOutdirAreRefused() throws IOException {
+        Files.createSymbolicLink(outdir.resolve("link.txt"), secret());
+        Files.createSymbolicLink(outdir.resolve("linkdir"), elsewhere);
+        outputJson("{\"f\": {\"class\": \"File\", \"path\": \"link.txt\"}, "
+                + "\"a\": {\"m\": [{\"class\": \"File\", \"path\": \"" + outdir.resolve("link.txt") + "\"}]}, "
+                + "\"t\": {\"class\": \"File\", \"location\": \"linkdir/secret.txt\"}, "
+                + "\"d\": {\"class\": \"Directory\", \"path\": \"linkdir\"}}");
+        CwlException e = failure(outputs("  f: File", "  a: Any", "  t: Any", "  d: Any"), Map.of());
+        String real = secret().toRealPath().toString();
+        assertEquals(List.of(
+                "outputs.f: 'link.txt' resolves to " + real + ", outside the output directory",
+                "outputs.a.m[0]: '" + outdir.resolve("link.txt") + "' resolves to " + real
+                        + ", outside the output directory",
+                "outputs.t: 'linkdir/secret.txt' resolves to " + real + ", outside the output directory",
+                "outputs.d: 'linkdir' resolves to " + elsewhere.toRealPath() + ", outside the output directory"),
+                e.errors());
+    }
+
+    @Test
+    void cwlOutputJsonLegitimateNestedFilesAreLocalized() throws IOException {
+        touch("res/a.txt", "res/b.txt", "res/a.txt.idx");
+        Files.createSymbolicLink(outdir.resolve("alias.txt"), outdir.resolve("res/b.txt"));
+        outputJson("{\"a\": {\"label\": \"x\", \"path\": \"/not/a/file/just/data\", "
+                + "\"one\": {\"class\": \"File\", \"location\": \"res/a.txt\", \"size\": 99}, "
+                + "\"many\": [{\"class\": \"File\", \"path\": \"" + outdir.resolve("res/b.txt") + "\"}, "
+                + "{\"class\": \"File\", \"location\": \"file://" + outdir.resolve("alias.txt") + "\"}, "
+                + "{\"class\": \"Directory\", \"path\": \"res\"}]}, "
+                + "\"f\": {\"class\": \"File\", \"path\": \"./res/../res/a.txt\", \"format\": \"edam:1\", "
+                + "\"secondaryFiles\": [{\"class\": \"File\", \"path\": \"res/a.txt.idx\"}]}}");
+        Map<String, Object> out = collect(outputs("  a: Any", "  f: File"), Map.of());
+        Map<String, Object> expectedA = new LinkedHashMap<>();
+        expectedA.put("label", "x");
+        expectedA.put("path", "/not/a/file/just/data");
+        expectedA.put("one", file("res/a.txt"));
+        expectedA.put("many", List.of(file("res/b.txt"), file("alias.txt"),
+                map("class", "Directory", "path", outdir.resolve("res").toString(), "basename", "res")));
+        assertEquals(expectedA, out.get("a"));
+        Map<String, Object> expectedF = new LinkedHashMap<>(file("res/a.txt"));
+        expectedF.put("format", "edam:1");
+        expectedF.put("secondaryFiles", List.of(file("res/a.txt.idx")));
+        assertEquals(expectedF, out.get("f"));
+    }
+
+    @Test
+    void symlinkedStdoutLeavingOutdirIsRefused() throws IOException {
+        String cwl = outputs("  o: stdout", "  e: stderr") + "stdout: out.log\nstderr: err.log\n";
+        Files.createSymbolicLink(outdir.resolve("out.log"), secret());
+        Files.createSymbolicLink(outdir.resolve("err.log"), elsewhere.resolve("gone.log"));
+        CwlException e = failure(cwl, Map.of());
+        assertEquals(List.of(
+                "outputs.o: the captured stdout file 'out.log' resolves to " + secret().toRealPath()
+                        + ", outside the output directory; refusing it",
+                "outputs.e: the captured stderr file 'err.log' is a broken symlink"), e.errors());
+    }
+
+    @Test
+    void streamFilesMustBeRegularFilesInsideOutdir() throws IOException {
+        touch("real.log");
+        Files.createSymbolicLink(outdir.resolve("alias.log"), outdir.resolve("real.log"));
+        String cwl = outputs("  o: stdout", "  e: stderr");
+        CommandLineTool tool = CwlParser.parseTool(cwl);
+        Map<String, Object> inputs = JobInputs.resolve(tool, Map.of());
+        Map<String, Object> ok = OutputCollector.collect(tool, outdir, inputs, runtime,
+                new BuiltCommand(List.of("run"), null, "alias.log", "real.log", Map.of()));
+        assertEquals(file("alias.log"), ok.get("o"));
+        assertEquals(file("real.log"), ok.get("e"));
+
+        Files.createDirectories(outdir.resolve("adir"));
+        CwlException e = assertThrows(CwlException.class, () -> OutputCollector.collect(tool, outdir, inputs,
+                runtime, new BuiltCommand(List.of("run"), null, outdir.relativize(secret()).toString(), "adir",
+                        Map.of())));
+        assertEquals(List.of(
+                "outputs.o: the captured stdout file '" + outdir.relativize(secret())
+                        + "' is outside the output directory; refusing it",
+                "outputs.e: the captured stderr file 'adir' is not a regular file"), e.errors());
     }
 }

@@ -69,9 +69,10 @@ public class RunsResource {
 
     @GET
     public JsonObject list(@QueryParam("state") String state, @QueryParam("tool") String tool,
-                           @QueryParam("page") @DefaultValue("0") int page,
-                           @QueryParam("size") @DefaultValue("50") int size) {
-        Runs.Page found = runs.list(parseState(state), tool, page, size);
+                           @QueryParam("page") @DefaultValue("0") String page,
+                           @QueryParam("size") @DefaultValue("50") String size) {
+        Runs.Page found = runs.list(parseState(state), tool,
+                (int) number("page", page, Integer.MAX_VALUE), (int) number("size", size, Integer.MAX_VALUE));
         JsonArrayBuilder items = Json.createArrayBuilder();
         found.items().forEach(run -> items.add(runJson(run)));
         return Json.createObjectBuilder()
@@ -103,7 +104,8 @@ public class RunsResource {
     @Path("{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
     public Response logs(@PathParam("id") String id, @QueryParam("stream") @DefaultValue("stdout") String stream,
-                         @QueryParam("offset") @DefaultValue("0") long offset) {
+                         @QueryParam("offset") @DefaultValue("0") String offsetText) {
+        long offset = number("offset", offsetText, Long.MAX_VALUE);
         LogStream which = switch (stream.toLowerCase(Locale.ROOT)) {
             case "stdout" -> LogStream.STDOUT;
             case "stderr" -> LogStream.STDERR;
@@ -177,8 +179,8 @@ public class RunsResource {
             throw Problem.badRequest("'tool' must be the name of a registered tool (a string)");
         }
         Object version = map.get("version");
-        if (version != null && !(version instanceof Long)) {
-            throw Problem.badRequest("'version' must be a whole number, was " + JsonValues.write(version));
+        if (version != null && !(version instanceof Long v && v >= 1 && v <= Integer.MAX_VALUE)) {
+            throw Problem.badRequest("'version' must be a whole number from 1 up, was " + JsonValues.write(version));
         }
         Object inputs = map.get("inputs");
         if (inputs != null && !(inputs instanceof Map)) {
@@ -190,6 +192,19 @@ public class RunsResource {
         }
         return new RunRequest((String) tool, version == null ? null : Math.toIntExact((Long) version),
                 (Map<String, Object>) inputs, (String) pool);
+    }
+
+    /** A non-negative whole query parameter, or a 400 that names it. */
+    private static long number(String name, String text, long max) {
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= 0 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw Problem.badRequest("query parameter '" + name + "' must be a whole number from 0 to " + max + ", was '" + text + "'");
     }
 
     private static RunState parseState(String state) {

@@ -8,6 +8,7 @@ import io.cairn.pools.control.ComputeGateway;
 import io.cairn.runs.boundary.Runs;
 import io.cairn.runs.control.RunExecutor;
 import io.cairn.runs.entity.Run;
+import io.cairn.runs.entity.RunState;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.BatchStatus;
@@ -64,7 +65,7 @@ public class ExecuteTaskBatchlet extends AbstractBatchlet {
         }
         Duration poll = Duration.ofSeconds(Math.max(1, settings.pollSeconds()));
         while (true) {
-            if (stopRequested) {
+            if (stopRequested || executor.state(runId) == RunState.CANCELING) {
                 cancel(run.getPool(), backendId);
                 executor.canceled(runId, "canceled on request");
                 return BatchStatus.STOPPED.name();
@@ -95,11 +96,13 @@ public class ExecuteTaskBatchlet extends AbstractBatchlet {
         }
     }
 
-    private static void sleep(Duration duration) {
+    private void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Not a stop request (that comes through stop()); if the server is going down, the run
+            // stays RUNNING in the database and the next server resumes it.
+            LOG.fine(() -> "run " + runId + ": wait interrupted");
         }
     }
 }

@@ -46,13 +46,22 @@ public class RunJobs {
     @Inject
     ComputeGateway gateway;
 
-    /** Starts the job of a recorded run and returns its execution id. */
+    /**
+     * Starts the job of a recorded run and returns its execution id. If the batch runtime refuses,
+     * the run ends SYSTEM_ERROR (it must not run later by surprise) and the failure propagates.
+     */
     public long start(String runId) {
         Properties parameters = new Properties();
         parameters.setProperty("runId", runId);
         STARTED_HERE.add(runId);
-        // the job's listener records the execution id on the run
-        return operator().start(TOOL_RUN_JOB, parameters);
+        try {
+            // the job's listener records the execution id on the run
+            return operator().start(TOOL_RUN_JOB, parameters);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "run " + runId + ": the batch runtime did not start its job", e);
+            executor.settle(runId, "the batch runtime did not start the run's job: " + e.getMessage());
+            throw e;
+        }
     }
 
     /**
@@ -77,8 +86,11 @@ public class RunJobs {
             }
         }
         if (!stopped) {
-            cancelTask(run);
-            executor.canceled(runId, "canceled on request");
+            try {
+                cancelTask(run);
+            } finally {
+                executor.canceled(runId, "canceled on request");
+            }
         }
     }
 
@@ -96,8 +108,11 @@ public class RunJobs {
             return;
         }
         if (run.getState() == RunState.CANCELING) {
-            cancelTask(run);
-            executor.canceled(runId, "canceled on request");
+            try {
+                cancelTask(run);
+            } finally {
+                executor.canceled(runId, "canceled on request");
+            }
             return;
         }
         LOG.info(() -> "run " + runId + " was left " + run.getState() + " by the previous server; resuming it");

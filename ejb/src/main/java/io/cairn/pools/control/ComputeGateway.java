@@ -49,11 +49,14 @@ public class ComputeGateway {
         return lookup(pool) != null;
     }
 
-    /** Opens a connection to a pool; close it with try-with-resources. */
+    /**
+     * Opens a connection to a pool; close it with try-with-resources. A pool that is not bound
+     * (removed, or not yet recreated after a redeploy) is a {@link Problem.Kind#UNAVAILABLE}.
+     */
     public ComputeConnection connect(String pool) {
         ComputeConnectionFactory factory = lookup(pool);
         if (factory == null) {
-            throw Problem.badRequest("there is no pool named '" + pool + "'; pools: " + String.join(", ", poolNames()));
+            throw new Problem(Problem.Kind.UNAVAILABLE, "pool '" + pool + "' is not available now; pools: " + String.join(", ", poolNames()));
         }
         return factory.getConnection();
     }

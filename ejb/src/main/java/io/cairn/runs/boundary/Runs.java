@@ -59,12 +59,14 @@ public class Runs {
         ToolVersion version = catalog.version(request.tool(), request.version());
         CommandLineTool tool = catalog.parsed(version);
         Map<String, Object> inputs = request.inputs() == null ? Map.of() : request.inputs();
+        Map<String, Object> resolved;
         try {
-            JobInputs.resolve(tool, inputs);
+            resolved = JobInputs.resolve(tool, inputs);
         } catch (CwlException e) {
             throw Problem.badRequest(e.getMessage());
         }
-        checkFiles(inputs, "inputs");
+        // the resolved inputs include the tool's defaults, whose files must exist too
+        checkFiles(resolved, "inputs");
         String pool = request.pool() == null || request.pool().isBlank() ? settings.defaultPool() : request.pool();
         if (!gateway.exists(pool)) {
             throw Problem.badRequest("there is no pool named '" + pool + "'; pools: " + String.join(", ", gateway.poolNames()));
@@ -102,8 +104,8 @@ public class Runs {
 
     /** Runs, newest first, optionally filtered by state and tool name. */
     public Page list(RunState state, String tool, int page, int size) {
-        if (page < 0 || size < 1 || size > 500) {
-            throw Problem.badRequest("page must be 0 or more and size between 1 and 500");
+        if (page < 0 || size < 1 || size > 500 || (long) page * size > Integer.MAX_VALUE) {
+            throw Problem.badRequest("page must be 0 or more, size between 1 and 500, and page × size below 2^31");
         }
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (state != null) {

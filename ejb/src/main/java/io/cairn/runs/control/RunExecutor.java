@@ -32,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,31 +194,51 @@ public class RunExecutor {
             Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(run.getStagedInputs(), "staged inputs");
             BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
             Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime(tool, workspace), command);
-            run.recordOutputs(JsonValues.write(storeOutputs(collected)));
+            run.recordOutputs(JsonValues.write(storeOutputs(collected, workspace.work().toRealPath())));
             run.moveTo(RunState.COMPLETE);
         } catch (CwlException e) {
             run.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode + " but its outputs are not as described: " + e.getMessage());
+        } catch (IOException e) {
+            run.fail(RunState.SYSTEM_ERROR, "the run's output folder cannot be read: " + e.getMessage());
         }
     }
 
-    /** Replaces every collected File (with a local path) by a stored file with location, size and checksum. */
-    private Object storeOutputs(Object value) {
+    /**
+     * Replaces every collected File (with a local path) by a stored file with location, size and
+     * checksum. Only regular files inside the run's work folder are stored (checked again here,
+     * with symbolic links resolved, whatever the collector did).
+     */
+    private Object storeOutputs(Object value, Path workReal) {
         if (value instanceof Map<?, ?> map) {
             if ("File".equals(map.get("class")) && map.get("path") instanceof String path) {
-                String basename = map.get("basename") instanceof String b ? b : Path.of(path).getFileName().toString();
-                StoredFile stored = files.store(Path.of(path), basename);
+                Path file = insideWork(Path.of(path), workReal);
+                String basename = map.get("basename") instanceof String b ? b : file.getFileName().toString();
+                StoredFile stored = files.store(file, basename);
                 return fileObject(stored);
             }
             Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), storeOutputs(v)));
+            map.forEach((k, v) -> out.put(String.valueOf(k), storeOutputs(v, workReal)));
             return out;
         }
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>();
-            list.forEach(v -> out.add(storeOutputs(v)));
+            list.forEach(v -> out.add(storeOutputs(v, workReal)));
             return out;
         }
         return value;
+    }
+
+    private static Path insideWork(Path file, Path workReal) {
+        try {
+            Path real = file.toRealPath();
+            if (!real.startsWith(workReal) || !Files.isRegularFile(real)) {
+                throw new CwlException(CwlException.Kind.INVALID, "output file '" + file
+                        + "' is not a regular file inside the run's output folder", null, null);
+            }
+            return real;
+        } catch (IOException e) {
+            throw new CwlException(CwlException.Kind.INVALID, "output file '" + file + "' cannot be read: " + e.getMessage(), null, null);
+        }
     }
 
     static Map<String, Object> fileObject(StoredFile stored) {
@@ -261,9 +282,10 @@ public class RunExecutor {
             StoredFile stored = files.resolve(location, "input file");
             String basename = file.get("basename") instanceof String b ? FileStore.checkBasename(b) : stored.getBasename();
             Path target = folder.resolve(basename);
-            if (!Files.exists(target)) {
-                Files.copy(files.blob(stored), target);
-            }
+            // copy then rename, so that a crash mid-copy never leaves a truncated input behind
+            Path partial = folder.resolve(".partial-" + basename);
+            Files.copy(files.blob(stored), partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             staged.putAll(fileObject(stored));
             staged.put("basename", basename);
             staged.put("path", target.toString());

@@ -20,7 +20,9 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,9 +37,11 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -57,6 +61,9 @@ import java.util.stream.Stream;
  * command without interpreting it and then records the exit code in the task's control folder. Everything the
  * backend knows lives in the state folder ({@link TaskFolder} per task, plus a task-id index), so a backend created
  * later on the same folder adopts running and queued tasks. A file lock keeps two backends off one state folder.
+ *
+ * <p>A task's processes end with it: once its terminal state is recorded, whatever the command left running in the
+ * task's session (a daemon it started in the background) is killed before the slot is freed.
  *
  * <p>Slots are freed by the processes' exit events ({@link Process#onExit()}, {@link ProcessHandle#onExit()}), whose
  * callbacks run on the resource adapter's work manager.
@@ -222,6 +229,16 @@ final class LocalBackend implements Backend {
         }
     }
 
+    /**
+     * Reads a task's log as {@link io.cairn.compute.ComputeConnection#logs} does. Besides reading past the end, this
+     * backend gives an empty chunk whose next offset is {@code offset}:
+     * <ul>
+     *   <li>for an unknown backend id (like {@link #status(String)}, which calls it lost, rather than an error);</li>
+     *   <li>while the log file does not exist;</li>
+     *   <li>when the log file is not a regular file: the task's command can replace it, and a symbolic link (to
+     *       {@code /etc/shadow}, say) is never followed, nor is a FIFO or device opened.</li>
+     * </ul>
+     */
     @Override
     public LogChunk logs(String backendId, LogStream stream, long offset, int maxBytes) {
         if (offset < 0 || maxBytes < 0) {
@@ -232,7 +249,7 @@ final class LocalBackend implements Backend {
         try {
             TaskFolder folder = folder(backendId);
             if (folder == null) {
-                throw new ComputeException("unknown task " + backendId);
+                return new LogChunk(new byte[0], offset);
             }
             spec = folder.read().spec();
         } catch (IOException e) {
@@ -241,7 +258,15 @@ final class LocalBackend implements Backend {
             lock.unlock();
         }
         Path file = Path.of(stream == LogStream.STDOUT ? spec.stdout() : spec.stderr());
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                LOG.fine(() -> "pool " + poolName + ": log " + file + " of task " + backendId
+                        + " is not a regular file; read as empty");
+            }
+            return new LogChunk(new byte[0], offset);
+        }
+        // NOFOLLOW_LINKS also when opening: the command may swap in a link between the look and the open
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long available = Math.max(0, channel.size() - offset);
             ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(maxBytes, available));
             while (buffer.hasRemaining()) {
@@ -254,6 +279,11 @@ final class LocalBackend implements Backend {
             return new LogChunk(data, offset + data.length);
         } catch (NoSuchFileException e) {
             return new LogChunk(new byte[0], offset);
+        } catch (FileSystemException e) {
+            if (Files.isSymbolicLink(file)) {
+                return new LogChunk(new byte[0], offset); // ELOOP: it became a link after the look
+            }
+            throw new ComputeException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ComputeException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -289,6 +319,11 @@ final class LocalBackend implements Backend {
         }
         lock.lock();
         try {
+            if (target != null && !running.containsKey(backendId)) {
+                // settled meanwhile by a status call, whose sweep may have come before the kill: a wrapper killed
+                // while starting up may have forked just before it died
+                killLeftovers(backendId);
+            }
             settle(backendId);
         } finally {
             lock.unlock();
@@ -437,9 +472,13 @@ final class LocalBackend implements Backend {
         }
     }
 
-    /** A task is over: free its slot and hand it on. */
+    /**
+     * A task is over (its terminal state is recorded): kill what its command left running, free its slot and hand it
+     * on. Only the first call for a watched task does anything.
+     */
     private void settle(String backendId) {
         if (running.remove(backendId) != null) {
+            killLeftovers(backendId);
             changed.signalAll();
             startQueued();
         }
@@ -462,6 +501,7 @@ final class LocalBackend implements Backend {
             if (finished(folder) == null) {
                 fail(folder, VANISHED);
             }
+            killLeftovers(backendId);
             changed.signalAll();
         }
     }
@@ -517,7 +557,10 @@ final class LocalBackend implements Backend {
         }
     }
 
-    /** Exit event of a watched process. */
+    /**
+     * Exit event of a watched process: records a failure if the wrapper left no exit code, then {@linkplain #settle
+     * settles} the task, which kills what the command left behind in the task's session.
+     */
     private void exited(String backendId) {
         lock.lock();
         try {
@@ -566,10 +609,73 @@ final class LocalBackend implements Backend {
             killGroup(root.pid());
         }
         tree.forEach(ProcessHandle::destroyForcibly);
+        awaitGone(tree, "a canceled task");
+    }
+
+    /**
+     * Kills what a finished task left running: every process still in the session its wrapper created (a daemon the
+     * command started in the background, say), with the task's process group at once, and what runs below them.
+     * Waits until they are gone, so a freed slot means a task tree fewer. Processes that left the session (setsid)
+     * and are no longer below one that stayed cannot be found.
+     */
+    private void killLeftovers(String backendId) {
+        TaskFolder.Started started = new TaskFolder(tasksDir.resolve(backendId)).started();
+        List<ProcStat.Entry> members = started == null ? List.of() : leftovers(started);
+        if (members.isEmpty()) {
+            return;
+        }
+        long session = started.pid();
+        Set<ProcessHandle> tree = new LinkedHashSet<>();
+        for (ProcStat.Entry member : members) {
+            ProcessHandle.of(member.pid()).ifPresent(process -> {
+                tree.add(process);
+                try (Stream<ProcessHandle> descendants = process.descendants()) {
+                    descendants.forEach(tree::add);
+                }
+            });
+        }
+        tree.removeIf(process -> process.pid() == ProcessHandle.current().pid());
+        if (kill != null && members.stream().anyMatch(member -> member.stat().pgrp() == session)) {
+            killGroup(session);
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
+        LOG.fine(() -> "pool " + poolName + ": killed what task " + backendId + " left running: "
+                + tree.stream().map(p -> Long.toString(p.pid())).toList());
+        awaitGone(List.copyOf(tree), "task " + backendId + " (left behind)");
+    }
+
+    /**
+     * The running processes of the session a task's wrapper created ({@code setsid} made the wrapper's pid the id of
+     * session and process group), the wrapper included if it still runs. Empty if that session cannot be the task's:
+     * Linux does not reuse a pid while it names a session or process group, so a running process with that pid other
+     * than the wrapper means the task's session is gone and the number belongs to someone else; and a process that
+     * started before the wrapper cannot be in a session the wrapper created.
+     */
+    static List<ProcStat.Entry> leftovers(TaskFolder.Started started) {
+        long session = started.pid();
+        if (session <= 1 || session == ProcessHandle.current().pid() || !ProcStat.available()) {
+            return List.of();
+        }
+        boolean leaderRuns = ProcessHandle.of(session).map(ProcStat::isRunning).orElse(false);
+        if (leaderRuns && liveProcess(started) == null) {
+            return List.of();
+        }
+        List<ProcStat.Entry> members = new ArrayList<>();
+        for (ProcStat.Entry entry : ProcStat.inSession(session)) {
+            Instant start = ProcessHandle.of(entry.pid()).flatMap(p -> p.info().startInstant()).orElse(null);
+            if (started.processStart() == null || start == null || !start.isBefore(started.processStart())) {
+                members.add(entry);
+            }
+        }
+        return members;
+    }
+
+    /** Waits until the killed processes are gone (zombies count as gone), at most {@link #KILL_WAIT}. */
+    private void awaitGone(List<ProcessHandle> tree, String whose) {
         long deadline = System.nanoTime() + KILL_WAIT.toNanos();
         while (tree.stream().anyMatch(ProcStat::isRunning)) {
             if (System.nanoTime() > deadline) {
-                LOG.warning(() -> "pool " + poolName + ": processes of a canceled task survived SIGKILL: "
+                LOG.warning(() -> "pool " + poolName + ": processes of " + whose + " survived SIGKILL: "
                         + tree.stream().filter(ProcStat::isRunning).map(p -> Long.toString(p.pid())).toList());
                 return;
             }

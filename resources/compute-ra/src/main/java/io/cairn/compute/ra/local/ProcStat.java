@@ -2,30 +2,47 @@ package io.cairn.compute.ra.local;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What {@code /proc/<pid>/stat} says of a process. The JDK counts a zombie (exited, not yet reaped) as alive; where
  * nobody reaps orphans (PID 1 of many containers) a killed task tree would then look alive forever.
  *
- * @param state the one-letter state ({@code R}, {@code S}, {@code Z}, ...)
- * @param pgrp  the process group id
+ * @param state   the one-letter state ({@code R}, {@code S}, {@code Z}, ...)
+ * @param pgrp    the process group id
+ * @param session the session id
  */
-record ProcStat(char state, long pgrp) {
+record ProcStat(char state, long pgrp, long session) {
 
-    private static final boolean PROC_AVAILABLE = Files.isDirectory(Path.of("/proc/self"));
+    private static final Path PROC = Path.of("/proc");
+    private static final boolean PROC_AVAILABLE = Files.isDirectory(PROC.resolve("self"));
 
     static Optional<ProcStat> of(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
-            // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so parse after the last ')'
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
+                    StandardCharsets.ISO_8859_1);
+            // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses: parse after the last ')'
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            return Optional.of(new ProcStat(fields[0].charAt(0), Long.parseLong(fields[2])));
+            return Optional.of(new ProcStat(fields[0].charAt(0), Long.parseLong(fields[2]),
+                    Long.parseLong(fields[3])));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether this host has a /proc file system to ask. */
+    static boolean available() {
+        return PROC_AVAILABLE;
+    }
+
+    /** Not exited: neither a zombie nor dead. */
+    boolean running() {
+        return state != 'Z' && state != 'X';
     }
 
     /** Alive and not a zombie. Without a /proc file system only the JDK's answer counts. */
@@ -37,6 +54,46 @@ record ProcStat(char state, long pgrp) {
         if (stat.isEmpty()) {
             return !PROC_AVAILABLE;
         }
-        return stat.get().state() != 'Z' && stat.get().state() != 'X';
+        return stat.get().running();
+    }
+
+    /** A running process with its /proc facts. */
+    record Entry(long pid, ProcStat stat) {
+    }
+
+    /**
+     * The running processes of a session, as /proc lists them at this moment; empty without a /proc file system.
+     * Processes that end while the list is read may be missing or still listed.
+     */
+    static List<Entry> inSession(long session) {
+        List<Entry> members = new ArrayList<>();
+        if (!PROC_AVAILABLE) {
+            return members;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
+            for (Path entry : entries) {
+                long pid = parsePid(entry.getFileName().toString());
+                if (pid <= 0) {
+                    continue;
+                }
+                of(pid).filter(stat -> stat.session() == session && stat.running())
+                        .ifPresent(stat -> members.add(new Entry(pid, stat)));
+            }
+        } catch (IOException | RuntimeException e) {
+            // /proc vanished or cannot be listed: nothing known
+        }
+        return members;
+    }
+
+    private static long parsePid(String name) {
+        if (name.isEmpty() || name.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(name);
     }
 }

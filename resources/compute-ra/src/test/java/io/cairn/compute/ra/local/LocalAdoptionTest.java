@@ -52,7 +52,8 @@ class LocalAdoptionTest {
 
     @Test
     void aNewBackendAdoptsRunningAndQueuedTasks() throws InterruptedException {
-        TaskSpec running = task(root, "running", "/bin/sh", "-c", "echo $$; sleep 2");
+        Path release = root.resolve("release");
+        TaskSpec running = task(root, "running", "/bin/sh", "-c", "echo $$; " + LocalPool.runUntilExists(release));
         TaskSpec queued = task(root, "queued", "/bin/sh", "-c", "echo done");
         String runningId;
         String queuedId;
@@ -72,10 +73,12 @@ class LocalAdoptionTest {
             assertEquals(TaskState.QUEUED, connection.status(queuedId).state(), "the adopted task holds the slot");
             assertEquals(1, connection.ping().running());
 
+            LocalPool.create(release); // the adopted task ends while the new backend watches it
             TaskStatus ran = connection.await(runningId, WAIT);
             TaskStatus followed = connection.await(queuedId, WAIT);
 
             assertEquals(TaskState.COMPLETE, ran.state());
+            assertEquals(0, ran.exitCode());
             assertEquals(TaskState.COMPLETE, followed.state());
             assertFalse(followed.startedAt().isBefore(ran.endedAt()));
             assertEquals("done\n", LocalPool.read(queued.stdout()));
@@ -85,10 +88,11 @@ class LocalAdoptionTest {
     @Test
     void queuedTasksKeepTheirOrderAcrossARestart() {
         Path order = root.resolve("order.txt");
+        Path release = root.resolve("release");
         List<String> ids = new ArrayList<>();
         LocalPool first = new LocalPool(root.resolve("state"), 1);
         try (ComputeConnection connection = first.connect()) {
-            ids.add(connection.submit(task(root, "blocker", "sleep", "0.5")));
+            ids.add(connection.submit(task(root, "blocker", "/bin/sh", "-c", LocalPool.runUntilExists(release))));
             for (int i = 0; i < 4; i++) {
                 ids.add(connection.submit(task(root, "q" + i, "/bin/sh", "-c", "echo " + i + " >> " + order)));
             }
@@ -96,6 +100,8 @@ class LocalAdoptionTest {
         first.close();
 
         try (LocalPool second = new LocalPool(root.resolve("state"), 1); ComputeConnection connection = second.connect()) {
+            assertEquals(4, connection.ping().queued(), "all four were still queued when the first backend stopped");
+            LocalPool.create(release);
             ids.forEach(id -> assertEquals(TaskState.COMPLETE, connection.await(id, WAIT).state()));
         }
         assertEquals("0\n1\n2\n3\n", LocalPool.read(order.toString()));
@@ -111,9 +117,11 @@ class LocalAdoptionTest {
             long wrapper = Long.parseLong(LocalPool.awaitLines(spec, 1).get(0));
             first.close();
             ProcessHandle process = ProcessHandle.of(wrapper).orElseThrow();
-            List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-            tree.add(process);
-            tree.forEach(ProcessHandle::destroyForcibly); // killed by someone else: no exit code gets written
+            List<ProcessHandle> tree = new ArrayList<>(List.of(process));
+            tree.addAll(process.descendants().toList());
+            // killed by someone else, the wrapper first: had the command died first, the wrapper could still write
+            // the command's exit code
+            tree.forEach(ProcessHandle::destroyForcibly);
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (tree.stream().anyMatch(p -> LocalPool.runs(p.pid())) && System.nanoTime() < deadline) {
                 Thread.sleep(20);

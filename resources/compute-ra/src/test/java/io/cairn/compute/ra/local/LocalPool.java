@@ -66,6 +66,24 @@ final class LocalPool implements AutoCloseable {
         }
     }
 
+    /**
+     * A shell command that runs until {@code marker} exists, so a test decides when a task ends instead of guessing
+     * with a sleep; it gives up with exit code 3 after a minute, so that a failed test leaves nothing running for long.
+     */
+    static String runUntilExists(Path marker) {
+        return "i=0; while [ ! -e '" + marker + "' ]; do"
+                + " [ $i -ge 1200 ] && exit 3; i=$((i + 1)); sleep 0.05; done";
+    }
+
+    /** Creates {@code marker}, ending the tasks that wait for it with {@link #runUntilExists(Path)}. */
+    static void create(Path marker) {
+        try {
+            Files.createFile(marker);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Waits until the task's stdout holds at least {@code lines} lines and returns them. */
     static List<String> awaitLines(TaskSpec spec, int lines) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

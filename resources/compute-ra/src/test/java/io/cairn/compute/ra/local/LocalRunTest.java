@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.compute.ComputeConnection;
-import io.cairn.compute.ComputeException;
 import io.cairn.compute.LogChunk;
 import io.cairn.compute.LogStream;
 import io.cairn.compute.TaskSpec;
@@ -176,14 +175,39 @@ class LocalRunTest {
     }
 
     @Test
-    void unknownIdsAreLostAndCancellingThemDoesNothing() {
+    void unknownIdsAreLostHaveEmptyLogsAndCancellingThemDoesNothing() {
         for (String id : List.of(UUID.randomUUID().toString(), "no-such-task", "../../etc")) {
             TaskStatus status = connection.status(id);
             assertEquals(TaskState.SYSTEM_ERROR, status.state(), id);
             assertNotNull(status.message());
             connection.cancel(id);
-            assertThrows(ComputeException.class, () -> connection.logs(id, LogStream.STDOUT, 0, 10));
+            LogChunk logs = connection.logs(id, LogStream.STDOUT, 7, 10);
+            assertEquals(0, logs.data().length, id);
+            assertEquals(7, logs.nextOffset(), id);
         }
+    }
+
+    @Test
+    void aLogFileTheTaskReplacedWithASymlinkReadsAsEmpty() throws IOException {
+        Path secret = Files.writeString(root.resolve("secret.txt"), "not for the log reader");
+        TaskSpec spec = task(root, "link", "/bin/sh", "-c", "echo out; echo err >&2");
+        String id = connection.submit(spec);
+        assertEquals(TaskState.COMPLETE, connection.await(id, WAIT).state());
+        assertEquals("err\n", new String(connection.logs(id, LogStream.STDERR, 0, 100).data(), UTF_8));
+        // what a tool could do to its own stdout file
+        Path stdout = Path.of(spec.stdout());
+        Files.delete(stdout);
+        Files.createSymbolicLink(stdout, secret);
+
+        LogChunk fromStart = connection.logs(id, LogStream.STDOUT, 0, 100);
+        LogChunk later = connection.logs(id, LogStream.STDOUT, 4, 100);
+
+        assertEquals(0, fromStart.data().length);
+        assertEquals(0, fromStart.nextOffset());
+        assertEquals(0, later.data().length);
+        assertEquals(4, later.nextOffset());
+        assertEquals("err\n", new String(connection.logs(id, LogStream.STDERR, 0, 100).data(), UTF_8),
+                "the other stream is still served");
     }
 
     @Test
