@@ -53,6 +53,33 @@ class CancelIT {
         assertEquals("CANCELED", api.postJson("/api/v1/runs/" + id + "/cancel", "").expect(202).json().getString("state"));
     }
 
+    @Test
+    void aRunWaitingForASlotIsCanceledBeforeItsToolStarts() {
+        // the pool has 2 slots: two long runs take them, the third waits
+        int base = 4000 + (int) (Math.random() * 900);
+        String first = api.submit("{\"tool\": \"nap\", \"inputs\": {\"seconds\": " + base + "}}");
+        String second = api.submit("{\"tool\": \"nap\", \"inputs\": {\"seconds\": " + (base + 1) + "}}");
+        api.await(first, Set.of("RUNNING"), Duration.ofMinutes(1));
+        api.await(second, Set.of("RUNNING"), Duration.ofMinutes(1));
+        String waiting = api.submit("{\"tool\": \"nap\", \"inputs\": {\"seconds\": " + (base + 2) + "}}");
+        api.await(waiting, Set.of("INITIALIZING"), Duration.ofMinutes(1));
+        Api.sleep(1000);
+        assertEquals("INITIALIZING", api.get("/api/v1/runs/" + waiting).expect(200).json().getString("state"),
+                "the third run waits for a slot");
+        assertEquals(0, sleepers(base + 2));
+
+        api.postJson("/api/v1/runs/" + waiting + "/cancel", "").expect(202);
+        assertEquals("CANCELED", api.awaitEnd(waiting).getString("state"));
+        api.postJson("/api/v1/runs/" + first + "/cancel", "").expect(202);
+        api.postJson("/api/v1/runs/" + second + "/cancel", "").expect(202);
+        assertEquals("CANCELED", api.awaitEnd(first).getString("state"));
+        assertEquals("CANCELED", api.awaitEnd(second).getString("state"));
+        // the slots are free again, and the canceled run never started
+        Api.sleep(1000);
+        assertEquals(0, sleepers(base + 2));
+        assertEquals(0, api.get("/api/v1/pools").expect(200).json().getJsonArray("items").getJsonObject(0).getInt("running"));
+    }
+
     /** Waits until processes running "sleep SECONDS" exist (or are all gone). */
     private static void awaitProcesses(int seconds, boolean present) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
