@@ -62,12 +62,29 @@ class RestartIT {
         assertEquals("COMPLETE", api.get("/api/v1/runs/" + id).expect(200).json().getString("state"));
         assertEquals(runsBefore, api.get("/api/v1/runs").expect(200).json().getInt("total"));
         assertEquals("one\ntwo\n", api.get(output).expect(200).text());
+        assertEquals("one\ntwo\n", api.get("/api/v1/runs/" + id + "/logs?stream=stdout").expect(200).text());
         assertEquals("one\ntwo\nthree\n", api.get(location).expect(200).text());
         api.get("/api/v1/tools/head-restart").expect(200);
     }
 
     @Test
     @Order(2)
+    void aRunningRunSurvivesAStopAndStartAndItsToolRunsOnce() throws Exception {
+        api.registerTool("counted", COUNTED);
+        String id = api.submit("{\"tool\": \"counted\", \"inputs\": {\"seconds\": 8}}");
+        api.await(id, Set.of("RUNNING"), Duration.ofMinutes(1));
+
+        server.restart();
+        api = new Api(server);
+
+        JsonObject run = api.awaitEnd(id);
+        assertEquals("COMPLETE", run.getString("state"), run::toString);
+        String count = api.get("/api/v1/runs/" + id + "/outputs").expect(200).json().getJsonObject("count").getString("location");
+        assertEquals("started\ndone\n", api.get(count).expect(200).text());
+    }
+
+    @Test
+    @Order(3)
     void aRunningRunSurvivesACrashAndItsToolRunsOnce() throws Exception {
         api.registerTool("counted", COUNTED);
         String id = api.submit("{\"tool\": \"counted\", \"inputs\": {\"seconds\": 8}}");
