@@ -24,7 +24,11 @@ configure_server() {
     touch "$marker.restart"
     touch "$marker"
   fi
-  asadmin create-system-properties "cairn.data.dir=$(asprop "$CAIRN_DATA_DIR")" >/dev/null
+  # Host names the portal and API answer to (see HostCheckFilter): loopback names, this machine's
+  # names, and whatever CAIRN_ALLOWED_HOSTS adds (comma-separated; * allows any)
+  local hosts="localhost,127.0.0.1,[::1],$(hostname -s 2>/dev/null || true),$(hostname -f 2>/dev/null || true)"
+  [[ -n "${CAIRN_ALLOWED_HOSTS:-}" ]] && hosts="$hosts,$CAIRN_ALLOWED_HOSTS"
+  asadmin create-system-properties "cairn.data.dir=$(asprop "$CAIRN_DATA_DIR"):cairn.http.allowed-hosts=$(asprop "$hosts")" >/dev/null
   # CAIRN_PORT and CAIRN_BIND may change between starts; the listeners follow (a dynamic change)
   asadmin set "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.port=$CAIRN_PORT" \
     "configs.config.server-config.network-config.network-listeners.network-listener.http-listener-1.address=$CAIRN_BIND" \

@@ -143,6 +143,24 @@ class ErrorsIT {
         assertTrue(badVersion.getString("detail").contains("version"), badVersion::toString);
     }
 
+    @Test
+    void requestsForAnotherHostNameAreRefused() throws Exception {
+        // as a browser would send them after DNS rebinding: Cairn's address, a stranger's name
+        String answer = rawGet("evil.example", "/api/v1/runs");
+        assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
+        assertTrue(answer.contains("application/problem+json") && answer.contains("CAIRN_ALLOWED_HOSTS"), answer);
+        assertTrue(rawGet("localhost", "/api/v1/runs").startsWith("HTTP/1.1 200"));
+    }
+
+    private static String rawGet(String host, String path) throws Exception {
+        try (var socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + server.uri().getPort()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static JsonObject badRequest(Api.Answer answer) {
         assertEquals(400, answer.status(), answer::text);
         assertEquals("application/problem+json", answer.contentType());

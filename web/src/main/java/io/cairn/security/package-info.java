@@ -1,0 +1,2 @@
+/** Request checks that protect every page and endpoint. */
+package io.cairn.security;
