@@ -70,27 +70,30 @@ class RestartIT {
     @Test
     @Order(2)
     void aRunningRunSurvivesAStopAndStartAndItsToolRunsOnce() throws Exception {
-        api.registerTool("counted", COUNTED);
-        String id = api.submit("{\"tool\": \"counted\", \"inputs\": {\"seconds\": 8}}");
-        api.await(id, Set.of("RUNNING"), Duration.ofMinutes(1));
-
-        server.restart();
-        api = new Api(server);
-
-        JsonObject run = api.awaitEnd(id);
-        assertEquals("COMPLETE", run.getString("state"), run::toString);
-        String count = api.get("/api/v1/runs/" + id + "/outputs").expect(200).json().getJsonObject("count").getString("location");
-        assertEquals("started\ndone\n", api.get(count).expect(200).text());
+        runCountedToolAcross(server::restart);
     }
 
     @Test
     @Order(3)
     void aRunningRunSurvivesACrashAndItsToolRunsOnce() throws Exception {
+        runCountedToolAcross(server::crashAndStart);
+    }
+
+    /** What happens to the server while the tool runs. */
+    interface Interruption {
+        void happen() throws Exception;
+    }
+
+    /**
+     * Runs a tool that logs each start into its output, interrupts the server while it runs, and
+     * checks the run completes with the tool started exactly once.
+     */
+    private static void runCountedToolAcross(Interruption interruption) throws Exception {
         api.registerTool("counted", COUNTED);
         String id = api.submit("{\"tool\": \"counted\", \"inputs\": {\"seconds\": 8}}");
         api.await(id, Set.of("RUNNING"), Duration.ofMinutes(1));
 
-        server.crashAndStart();
+        interruption.happen();
         api = new Api(server);
 
         JsonObject run = api.awaitEnd(id);

@@ -56,6 +56,7 @@ class LocalLeftoversTest {
         Process other = new ProcessBuilder("setsid", "sleep", "300").start(); // a session of its own, not a task's
         try {
             Instant start = other.info().startInstant().orElseThrow();
+            awaitSessionLeader(other.pid());
 
             assertEquals(List.of(other.pid()), pids(new TaskFolder.Started(other.pid(), start, start)),
                     "the very process the task recorded leads its session");
@@ -91,5 +92,19 @@ class LocalLeftoversTest {
 
     private static List<Long> pids(TaskFolder.Started started) {
         return LocalBackend.leftovers(started).stream().map(ProcStat.Entry::pid).toList();
+    }
+
+    /** Waits (at most 10 s) until the freshly started process has made itself a session leader. */
+    private static void awaitSessionLeader(long pid) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            if (fields[3].equals(Long.toString(pid))) { // state, ppid, pgrp, session
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("process " + pid + " did not become a session leader");
     }
 }
