@@ -100,11 +100,6 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
         return home;
     }
 
-    /** The Cairn data folder of this server. */
-    public Path dataDir() {
-        return home.resolve("data");
-    }
-
     /** Stops the server cleanly and starts it again. */
     public void restart() throws Exception {
         cairn("stop");

@@ -18,8 +18,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
 
 /** Uploads and downloads of files in the content-addressed store. */
 @Path("v1/files")
@@ -58,7 +60,7 @@ public class FilesResource {
         return Response.ok(store.blob(file).toFile())
                 .header("Content-Disposition", "attachment; filename*=UTF-8''" + encoded)
                 .header("Content-Length", file.getSize())
-                .header("Digest", "sha-256=" + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(file.getSha256())))
+                .header("Digest", "sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(file.getSha256())))
                 .build();
     }
 }
