@@ -57,11 +57,20 @@ public final class CwlParser {
      *                      outside the supported subset
      */
     public static CommandLineTool parseTool(String text) {
-        return new CwlParser().parse(text);
+        return new CwlParser().parse(YamlNode.parse(text));
     }
 
-    private CommandLineTool parse(String text) {
-        YamlNode root = YamlNode.parse(text);
+    /** Parses a tool given as an already-read node, such as a workflow step's inline {@code run}. */
+    static CommandLineTool parseTool(YamlNode root) {
+        return new CwlParser().parse(root);
+    }
+
+    /** Parses a parameter type outside a tool (workflow inputs and outputs). */
+    static CwlType parseParameterType(YamlNode node, String path, boolean input) {
+        return new CwlParser().parseType(node, path, input);
+    }
+
+    private CommandLineTool parse(YamlNode root) {
         if (!root.isMap()) {
             throw CwlException.malformed("a CWL document must be a mapping (JSON object) at the top level, not "
                     + root.describe(), null, root.line());

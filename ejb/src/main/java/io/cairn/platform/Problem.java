@@ -37,16 +37,35 @@ public class Problem extends RuntimeException {
         }
     }
 
+    /** The problem type of a valid CWL document that uses a feature Cairn does not run (yet). */
+    public static final String UNSUPPORTED_FEATURE = "/problems/unsupported-feature";
+
     private final Kind kind;
+    private final String type;
 
     public Problem(Kind kind, String detail) {
-        super(detail);
-        this.kind = kind;
+        this(kind, detail, (String) null);
     }
 
     public Problem(Kind kind, String detail, Throwable cause) {
         super(detail, cause);
         this.kind = kind;
+        this.type = null;
+    }
+
+    /**
+     * @param type an RFC 9457 problem type (a URI reference such as {@link #UNSUPPORTED_FEATURE}),
+     *             or null for a plain problem of its kind
+     */
+    public Problem(Kind kind, String detail, String type) {
+        super(detail);
+        this.kind = kind;
+        this.type = type;
+    }
+
+    /** A 400 for valid CWL that Cairn cannot run: clients such as cwl-runner report it apart. */
+    public static Problem unsupported(String detail) {
+        return new Problem(Kind.BAD_REQUEST, detail, UNSUPPORTED_FEATURE);
     }
 
     public static Problem badRequest(String detail) {
@@ -63,5 +82,10 @@ public class Problem extends RuntimeException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The problem type URI reference, or null for {@code about:blank}. */
+    public String type() {
+        return type;
     }
 }

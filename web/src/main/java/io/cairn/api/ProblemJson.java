@@ -14,8 +14,12 @@ final class ProblemJson {
     }
 
     static Response response(int status, String title, String detail, String instance) {
+        return response(status, null, title, detail, instance);
+    }
+
+    static Response response(int status, String type, String title, String detail, String instance) {
         JsonObjectBuilder body = Json.createObjectBuilder()
-                .add("type", "about:blank")
+                .add("type", type == null ? "about:blank" : type)
                 .add("title", title)
                 .add("status", status);
         if (detail != null) {

@@ -16,7 +16,7 @@ public class ProblemMapper implements ExceptionMapper<Problem> {
 
     @Override
     public Response toResponse(Problem problem) {
-        return ProblemJson.response(problem.kind().status(), problem.kind().title(), problem.getMessage(),
+        return ProblemJson.response(problem.kind().status(), problem.type(), problem.kind().title(), problem.getMessage(),
                 uri == null ? null : uri.getRequestUri().getPath());
     }
 }

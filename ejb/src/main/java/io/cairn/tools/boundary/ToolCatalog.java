@@ -103,7 +103,7 @@ public class ToolCatalog {
         try {
             return CwlParser.parseTool(document);
         } catch (CwlException e) {
-            throw Problem.badRequest(e.getMessage());
+            throw e.kind() == CwlException.Kind.UNSUPPORTED ? Problem.unsupported(e.getMessage()) : Problem.badRequest(e.getMessage());
         }
     }
 
