@@ -78,6 +78,31 @@ public final class DagPlanner {
     }
 
     /**
+     * The tool a task key invokes, found by walking the key's steps ({@code qc/count[2]}: step
+     * {@code count} of the subworkflow of step {@code qc}).
+     *
+     * @throws CwlException INVALID when the key names no tool step of this workflow
+     */
+    public static CommandLineTool toolAt(Workflow workflow, String key) {
+        Workflow current = workflow;
+        String[] parts = key.split("/");
+        for (int i = 0; i < parts.length; i++) {
+            int bracket = parts[i].indexOf('[');
+            String stepId = bracket < 0 ? parts[i] : parts[i].substring(0, bracket);
+            WorkflowStep step = current.step(stepId).orElse(null);
+            boolean last = i == parts.length - 1;
+            if (step != null && last && step.run() instanceof CommandLineTool tool) {
+                return tool;
+            }
+            if (step == null || last || !(step.run() instanceof Workflow sub)) {
+                throw CwlException.invalid("no tool step '" + key + "' in the workflow", key, null);
+            }
+            current = sub;
+        }
+        throw CwlException.invalid("empty step key", key, null);
+    }
+
+    /**
      * The workflow's outputs, or null while any of its steps is not done. With {@code collect},
      * adds the invocations that can run now.
      */

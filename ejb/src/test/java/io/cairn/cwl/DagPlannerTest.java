@@ -175,6 +175,9 @@ class DagPlannerTest {
         DagPlanner.Plan plan = DagPlanner.plan(wf, inputs, Map.of());
         assertEquals(List.of("sub/e"), plan.ready().stream().map(DagPlanner.Task::key).toList());
         assertEquals(Map.of("r", "HELLO"), DagPlanner.plan(wf, inputs, Map.of("sub/e", out("HELLO"))).outputs());
+        assertEquals(plan.ready().get(0).tool(), DagPlanner.toolAt(wf, "sub/e"));
+        assertThrows(CwlException.class, () -> DagPlanner.toolAt(wf, "sub"));
+        assertThrows(CwlException.class, () -> DagPlanner.toolAt(wf, "nope[1]"));
     }
 
     @Test
