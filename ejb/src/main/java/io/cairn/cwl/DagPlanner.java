@@ -23,11 +23,22 @@ import java.util.Map;
  */
 public final class DagPlanner {
 
-    /** Evaluates {@code valueFrom} and {@code when}; parameter references by default, JavaScript once wired. */
+    /**
+     * Evaluates {@code valueFrom}, {@code when} and ExpressionTool expressions; parameter
+     * references by default, JavaScript once wired.
+     */
     @FunctionalInterface
     public interface Evaluator {
-        Object evaluate(String expression, Map<String, Object> context);
+        /**
+         * @param context       {@code inputs}, {@code self}, {@code runtime}
+         * @param expressionLib the InlineJavascriptRequirement's library in force, possibly empty
+         */
+        Object evaluate(String expression, Map<String, Object> context, List<String> expressionLib);
     }
+
+    /** Parameter references only: anything else is UNSUPPORTED. */
+    public static final Evaluator PARAMETER_REFERENCES = (expression, context, lib) ->
+            ParameterReferences.evaluate(expression, context);
 
     /** A tool invocation whose inputs are all known. */
     public record Task(String key, CommandLineTool tool, Map<String, Object> inputs) {
@@ -61,7 +72,7 @@ public final class DagPlanner {
 
     /** Plans with parameter references only (no JavaScript). */
     public static Plan plan(Workflow workflow, Map<String, Object> inputs, Map<String, Map<String, Object>> finished) {
-        return plan(workflow, inputs, finished, ParameterReferences::evaluate);
+        return plan(workflow, inputs, finished, PARAMETER_REFERENCES);
     }
 
     /**
@@ -270,14 +281,14 @@ public final class DagPlanner {
                     Map<String, Object> context = new HashMap<>();
                     context.put("inputs", values);
                     context.put("self", values.get(in.id()));
-                    job.put(in.id(), evaluator.evaluate(in.valueFrom(), context));
+                    job.put(in.id(), evaluator.evaluate(in.valueFrom(), context, List.of()));
                 }
             }
         }
         if (step.when() != null) {
             Map<String, Object> context = new HashMap<>();
             context.put("inputs", job);
-            Object condition = evaluator.evaluate(step.when(), context);
+            Object condition = evaluator.evaluate(step.when(), context, List.of());
             if (!(condition instanceof Boolean)) {
                 throw CwlException.invalid("the 'when' of step '" + step.id() + "' must give true or false, not "
                         + CwlValues.abbreviate(String.valueOf(condition)), key + ".when", null);
@@ -299,6 +310,9 @@ public final class DagPlanner {
             Map<String, Object> out = workflow(sub, subInputs, key + "/", collect);
             return out == null ? null : only(step, out);
         }
+        if (step.run() instanceof ExpressionTool et) {
+            return only(step, expression(et, declared, key));
+        }
         Map<String, Object> out = finished.get(key);
         if (out != null) {
             return only(step, out);
@@ -307,6 +321,22 @@ public final class DagPlanner {
             ready.add(new Task(key, (CommandLineTool) step.run(), declared));
         }
         return null;
+    }
+
+    /** An ExpressionTool needs no backend: its outputs are its expression's value, worked out here. */
+    private Map<String, Object> expression(ExpressionTool et, Map<String, Object> given, String key) {
+        Map<String, Object> context = new HashMap<>();
+        context.put("inputs", JobInputs.resolve(et.inputs(), given));
+        context.put("self", null);
+        context.put("runtime", Map.of("cores", 1, "ram", 256));
+        Object value = evaluator.evaluate(et.expression(), context, et.expressionLib());
+        if (!(value instanceof Map<?, ?> map)) {
+            throw CwlException.invalid("the expression of step '" + key + "' must give an object of outputs, not "
+                    + CwlValues.abbreviate(String.valueOf(value)), key, null);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
     }
 
     private static Map<String, Object> only(WorkflowStep step, Map<String, Object> outputs) {

@@ -64,6 +64,11 @@ public final class WorkflowParser {
             }
             return new WorkflowParser(version.text()).workflow(root, "");
         }
+        if (cls != null && cls.isString() && "ExpressionTool".equals(cls.value())) {
+            YamlNode version = root.get("cwlVersion");
+            return new WorkflowParser(version == null || !version.isScalar() ? "v1.2" : version.text())
+                    .expressionTool(root, "");
+        }
         return CwlParser.parseTool(root);
     }
 
@@ -285,8 +290,11 @@ public final class WorkflowParser {
         if ("Workflow".equals(name)) {
             return new WorkflowParser(process.get("cwlVersion").text()).workflow(process, path);
         }
-        if ("ExpressionTool".equals(name) || "Operation".equals(name)) {
-            throw CwlException.unsupported("class " + name + " is not supported yet (it needs JavaScript expressions)",
+        if ("ExpressionTool".equals(name)) {
+            return expressionTool(process, path);
+        }
+        if ("Operation".equals(name)) {
+            throw CwlException.unsupported("class Operation is not supported: it describes a step without a way to run it",
                     path + ".class", cls.line());
         }
         try {
@@ -295,6 +303,39 @@ public final class WorkflowParser {
             String where = inner.path() == null ? path : path + "." + inner.path();
             throw new CwlException(inner.kind(), inner.reason(), where, inner.line());
         }
+    }
+
+    private static final Set<String> EXPRESSION_TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs",
+            "requirements", "hints", "cwlVersion", "class", "expression", "intent", "$namespaces", "$schemas");
+
+    private ExpressionTool expressionTool(YamlNode root, String path) {
+        checkFields(root, EXPRESSION_TOOL_FIELDS, "ExpressionTool", path);
+        String id = root.get("id") != null && root.get("id").isScalar() ? CwlParser.stripId(root.get("id").text()) : null;
+        List<InputParameter> inputs = inputs(required(root, "inputs", path), join(path, "inputs"));
+        List<ExpressionTool.Output> outputs = new ArrayList<>();
+        for (Entry e : entries(required(root, "outputs", path), join(path, "outputs"), "output")) {
+            YamlNode typeNode = e.node.isMap() ? required(e.node, "type", e.path) : e.node;
+            outputs.add(new ExpressionTool.Output(e.id, CwlParser.parseParameterType(typeNode, e.path + ".type", false)));
+        }
+        YamlNode expression = required(root, "expression", path);
+        if (!expression.isString()) {
+            throw CwlException.malformed("'expression' must be a string such as $({...}) or ${ return {...}; }",
+                    join(path, "expression"), expression.line());
+        }
+        List<String> lib = new ArrayList<>();
+        for (YamlNode r : requirementList(root.get("requirements"), join(path, "requirements"))) {
+            if ("InlineJavascriptRequirement".equals(className(r)) && r.get("expressionLib") != null
+                    && r.get("expressionLib").isList()) {
+                for (YamlNode item : r.get("expressionLib").items()) {
+                    if (item.isString()) {
+                        lib.add((String) item.value());
+                    }
+                }
+            }
+        }
+        String version = root.get("cwlVersion") != null ? root.get("cwlVersion").text() : cwlVersion;
+        return new ExpressionTool(id, version, optionalString(root, "label"), docText(root.get("doc")), inputs, outputs,
+                (String) expression.value(), lib);
     }
 
     /** The process node with inherited requirements (or hints) added where it lacks their class. */

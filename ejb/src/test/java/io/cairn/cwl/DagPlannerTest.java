@@ -211,4 +211,19 @@ class DagPlannerTest {
                 "  s:\n    in: {}\n    out: []\n    run: other.cwl\n"));
         assertEquals(CwlException.Kind.UNSUPPORTED, fileRef.kind());
     }
+
+    @Test
+    void expressionToolStepsAreWorkedOutWithoutATask() {
+        String passThrough = "class: ExpressionTool\ninputs:\n  x: string\noutputs:\n  x: string\nexpression: $(inputs)\n";
+        Workflow wf = wf("inputs:\n  m: string\noutputs:\n  r:\n    type: string\n    outputSource: s/out\n",
+                "  e:\n    in: {x: m}\n    out: [x]\n    run:\n" + indent(passThrough, 6) + step("s", "      x: e/x\n", ""));
+        DagPlanner.Plan plan = DagPlanner.plan(wf, JobInputs.resolve(wf.inputs(), Map.of("m", "through")), Map.of());
+        assertEquals(List.of("s"), plan.ready().stream().map(DagPlanner.Task::key).toList());
+        assertEquals(Map.of("x", "through"), plan.ready().get(0).inputs());
+
+        Workflow js = wf("inputs: {}\noutputs: []\n", "  e:\n    in: {}\n    out: [o]\n    run:\n"
+                + indent("class: ExpressionTool\ninputs: {}\noutputs:\n  o: Any\nexpression: \"$({'o': null})\"\n", 6));
+        CwlException e = assertThrows(CwlException.class, () -> DagPlanner.plan(js, Map.of(), Map.of()));
+        assertEquals(CwlException.Kind.UNSUPPORTED, e.kind());
+    }
 }

@@ -55,6 +55,9 @@ public class ToolCatalog {
             throw Problem.badRequest("the request body is empty: send the CWL document (YAML or JSON)");
         }
         CwlProcess tool = parse(document);
+        if ("ExpressionTool".equals(tool.cwlClass())) {
+            throw Problem.unsupported("an ExpressionTool runs as a step of a workflow; on its own it is not supported yet");
+        }
         if (!kind.equals(tool.cwlClass())) {
             throw Problem.badRequest("this document is a " + tool.cwlClass() + "; register it with POST /api/v1/"
                     + (WORKFLOW.equals(tool.cwlClass()) ? "workflows" : "tools") + "?name=NAME");
