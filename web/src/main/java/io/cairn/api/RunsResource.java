@@ -164,6 +164,17 @@ public class RunsResource {
         };
     }
 
+    /**
+     * Resumes a failed or canceled workflow run: failed and canceled step instances run again,
+     * finished ones are kept. 409 for a run that did not fail.
+     */
+    @POST
+    @Path("{id}/resume")
+    public Response resume(@PathParam("id") String id) {
+        jobs.resume(id);
+        return Response.accepted(runJson(runs.find(id))).build();
+    }
+
     /** Cancels the run: stops its job and kills its task on the backend. */
     @POST
     @Path("{id}/cancel")
@@ -195,6 +206,7 @@ public class RunsResource {
                 .add("stdout", self + "/logs?stream=stdout")
                 .add("stderr", self + "/logs?stream=stderr")
                 .add("cancel", self + "/cancel")
+                .add("resume", self + "/resume")
                 .add("steps", self + "/steps"));
         return json.build();
     }

@@ -73,6 +73,40 @@ public class RunJobs {
     }
 
     /**
+     * Resumes a workflow run that failed or was canceled: its failed and canceled step instances
+     * run again, the finished ones are not. The run's last job execution is restarted
+     * ({@code JobOperator.restart}) when the batch runtime still knows it as FAILED or STOPPED;
+     * otherwise (an execution that died with an earlier server) a new execution picks the run up.
+     */
+    public void resume(String runId) {
+        Run run = runs.find(runId);
+        workflows.reopen(runId);
+        Properties parameters = new Properties();
+        parameters.setProperty("runId", runId);
+        STARTED_HERE.add(runId);
+        try {
+            Long execution = run.getJobExecutionId();
+            if (execution != null) {
+                BatchStatus status = null;
+                try {
+                    status = operator().getJobExecution(execution).getBatchStatus();
+                } catch (NoSuchJobExecutionException e) {
+                    LOG.log(Level.FINE, "run " + runId + ": its job execution is gone", e);
+                }
+                if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
+                    operator().restart(execution, parameters);
+                    return;
+                }
+            }
+            operator().start(WORKFLOW_RUN_JOB, parameters);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "run " + runId + ": the batch runtime did not resume its job", e);
+            executor.settle(runId, "the batch runtime did not resume the run's job: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
      * Cancels a run: stops its job, which cancels the task on its backend. If the job is not
      * running (the server restarted), the task is canceled here directly.
      */

@@ -31,6 +31,8 @@ import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -187,6 +189,8 @@ public class WorkflowExecutor {
         }
         if (!step.isStaged()) {
             try {
+                // a retried instance starts from an empty folder
+                deleteTree(workspace.root());
                 Map<String, Object> resolved = JobInputs.resolve(tool, jobObject(step.getInputs()));
                 Files.createDirectories(workspace.work());
                 Files.createDirectories(workspace.tmp());
@@ -218,7 +222,7 @@ public class WorkflowExecutor {
         @SuppressWarnings("unchecked")
         Map<String, String> env = new LinkedHashMap<>((Map<String, String>) stored.get("env"));
         RuntimeContext runtime = RunExecutor.runtime(tool, workspace);
-        return new TaskSpec(step.getId(), argv, env, workspace.work().toString(), (String) stored.get("stdin"),
+        return new TaskSpec(step.taskId(), argv, env, workspace.work().toString(), (String) stored.get("stdin"),
                 step.getStdoutPath(), step.getStderrPath(), runtime.cores(), runtime.ram(),
                 tool.docker().map(DockerRequirement::image).orElse(null));
     }
@@ -252,6 +256,25 @@ public class WorkflowExecutor {
     public void observe(String stepId, TaskStatus status) {
         if (status.state() == TaskState.RUNNING) {
             step(stepId).moveTo(RunState.RUNNING);
+        }
+    }
+
+    /**
+     * Opens a failed or canceled workflow run again: its failed and canceled step instances will
+     * run again, the finished ones are kept.
+     *
+     * @throws Problem CONFLICT when the run is not a workflow run that failed or was canceled
+     */
+    public void reopen(String runId) {
+        Run run = run(runId);
+        if (!run.isWorkflow()) {
+            throw Problem.conflict("run " + runId + " is a tool run; submit it again instead of resuming it");
+        }
+        if (!run.reopen()) {
+            throw Problem.conflict("run " + runId + " is " + run.getState() + "; only a run that failed or was canceled can be resumed");
+        }
+        for (StepRun s : steps(runId)) {
+            s.retry();
         }
     }
 
@@ -331,6 +354,17 @@ public class WorkflowExecutor {
         helper.files = files;
         helper.settings = settings;
         return helper;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -127,6 +127,21 @@ public class Run implements java.io.Serializable {
         return true;
     }
 
+    /**
+     * Opens a failed or canceled run again, to be resumed: it goes back to QUEUED.
+     *
+     * @return false when the run has not ended or ended COMPLETE
+     */
+    public boolean reopen() {
+        if (!state.isTerminal() || state == RunState.COMPLETE) {
+            return false;
+        }
+        state = RunState.QUEUED;
+        endedAt = null;
+        message = null;
+        return true;
+    }
+
     /** Ends the run with a reason a person can read. */
     public void fail(RunState terminal, String reason) {
         if (moveTo(terminal)) {

@@ -117,6 +117,32 @@ public class StepRun implements java.io.Serializable {
         return true;
     }
 
+    /**
+     * Makes a failed or canceled instance run again: its staging and task are forgotten (the
+     * attempt count stays, and the next submission counts as a new attempt).
+     *
+     * @return whether the instance is to run again
+     */
+    public boolean retry() {
+        if (!state.isTerminal() || state == RunState.COMPLETE) {
+            return false;
+        }
+        state = RunState.QUEUED;
+        stagedInputs = null;
+        commandLine = null;
+        backendId = null;
+        exitCode = null;
+        message = null;
+        startedAt = null;
+        endedAt = null;
+        return true;
+    }
+
+    /** The id of the backend task of the current attempt: the same id again after a crash, a new one per retry. */
+    public String taskId() {
+        return id + "." + (attempts + 1);
+    }
+
     public void fail(RunState terminal, String reason) {
         if (moveTo(terminal)) {
             this.message = reason == null ? null : reason.substring(0, Math.min(reason.length(), 2000));
