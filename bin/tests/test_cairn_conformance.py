@@ -123,6 +123,13 @@ class HarnessTest(unittest.TestCase):
         with self.assertRaises(SystemExit):
             conf.select(tests, ["nope"], None)
 
+    def test_reasons_group_without_names_ids_and_places(self):
+        self.assertEqual(conf.reason_kind("required feature unsupported: registering tool 'a.cwl': unsupported: "
+                                          "records are not supported (at inputs.x, line 1)"),
+                         "registering tool: unsupported: records are not supported")
+        self.assertEqual(conf.reason_kind("exit 1: run 1d3cf052-4450-4a17-bb6a-7523027f8d45 ended SYSTEM_ERROR: x"),
+                         "run ID ended SYSTEM_ERROR: x")
+
     def test_closing_lines(self):
         job = self.job("j.json", {"x": 1})
         with open(self.index, "w") as f:
@@ -145,6 +152,7 @@ class HarnessTest(unittest.TestCase):
             text = f.read()
         self.assertIn("**1 passed, 0 failed, 0 unsupported** (of 1)", text)
         self.assertIn("| required | 1 | 1 | 0 | 0 |", text)
+        self.assertIn("Cairn commit `", text)
 
 
 if __name__ == "__main__":
