@@ -79,7 +79,7 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                     String backendId = connection.submit(spec);
                     executor.recordSubmitted(stepId, backendId);
                     running.add(new WorkflowExecutor.Running(stepId, backendId, pool));
-                } catch (ComputeException e) {
+                } catch (ComputeException | IllegalArgumentException e) {
                     executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
                 }
             }

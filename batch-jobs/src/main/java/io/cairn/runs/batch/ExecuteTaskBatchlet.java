@@ -58,6 +58,9 @@ public class ExecuteTaskBatchlet extends AbstractBatchlet {
         if (backendId == null) {
             try (ComputeConnection connection = gateway.connect(run.getPool())) {
                 backendId = connection.submit(executor.taskSpec(runId));
+            } catch (IllegalArgumentException refused) {
+                executor.settle(runId, "the pool refused the task: " + refused.getMessage());
+                return RunState.SYSTEM_ERROR.name();
             }
             executor.recordSubmitted(runId, backendId);
         } else {

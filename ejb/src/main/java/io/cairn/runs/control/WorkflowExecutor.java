@@ -224,7 +224,8 @@ public class WorkflowExecutor {
         RuntimeContext runtime = RunExecutor.runtime(tool, workspace);
         return new TaskSpec(step.taskId(), argv, env, workspace.work().toString(), (String) stored.get("stdin"),
                 step.getStdoutPath(), step.getStderrPath(), runtime.cores(), runtime.ram(),
-                tool.docker().map(DockerRequirement::image).orElse(null));
+                // a DockerRequirement given as a hint may be ignored; pools with containers come with issue 4
+                tool.dockerRequired() ? tool.docker().map(DockerRequirement::image).orElse(null) : null);
     }
 
     /** Records the backend id of a step instance's task; committed before anyone waits on it. */

@@ -839,8 +839,8 @@ final class LocalBackend implements Backend {
             requireAbsolute("stdin", spec.stdin());
         }
         if (spec.image() != null) {
-            throw new IllegalArgumentException("the local backend runs on the host and cannot run image "
-                    + spec.image() + "; submit to a container pool");
+            throw new IllegalArgumentException("DockerRequirement is unsupported on a local pool: it runs tools as "
+                    + "processes on the host and cannot run image " + spec.image() + "; submit to a pool with containers");
         }
         CharsetEncoder encoder = nativeCharset().newEncoder();
         for (String argument : spec.command()) {
