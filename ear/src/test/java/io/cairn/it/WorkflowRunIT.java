@@ -152,7 +152,7 @@ class WorkflowRunIT {
                 out: [o]
                 run:
                   class: CommandLineTool
-                  baseCommand: [sh, -c, "test -e \"$0\" && cat \"$1\""]
+                  baseCommand: [sh, -c, 'test -e "$0" && cat "$1"']
                   inputs:
                     flag: {type: string, inputBinding: {position: 1}}
                     f: {type: File, inputBinding: {position: 2}}
