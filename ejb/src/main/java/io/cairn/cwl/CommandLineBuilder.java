@@ -199,7 +199,7 @@ public final class CommandLineBuilder {
             return;
         }
         if (value instanceof Map<?, ?> map) {
-            if (CwlValues.isFile(map)) {
+            if (CwlValues.isFileOrDirectory(map)) {
                 add(argv, prefix, separate, text(map));
             } else if (prefix != null) {
                 argv.add(prefix);
@@ -209,9 +209,9 @@ public final class CommandLineBuilder {
         add(argv, prefix, separate, text(value));
     }
 
-    /** A single value as one command line element: File → its path, numbers in plain decimal. */
+    /** A single value as one command line element: File or Directory → its path, numbers in plain decimal. */
     private static String text(Object value) {
-        if (CwlValues.isFile(value)) {
+        if (CwlValues.isFileOrDirectory(value)) {
             Object path = ((Map<?, ?>) value).get("path");
             return path == null ? "null" : path.toString();
         }

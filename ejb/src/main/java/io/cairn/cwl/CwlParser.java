@@ -32,7 +32,7 @@ public final class CwlParser {
     private static final Set<String> ARRAY_SCHEMA_FIELDS = Set.of("type", "items", "inputBinding", "label", "doc",
             "name");
     private static final List<String> TYPE_NAMES = List.of("null", "boolean", "int", "long", "float", "double",
-            "string", "File", "Any");
+            "string", "File", "Directory", "Any");
     private static final Set<String> DOCKER_FIELDS = Set.of("class", "dockerPull", "dockerImageId", "dockerLoad",
             "dockerFile", "dockerImport", "dockerOutputDirectory");
     private static final List<String> RESOURCE_FIELDS = List.of("coresMin", "coresMax", "ramMin", "ramMax",
@@ -496,10 +496,11 @@ public final class CwlParser {
                 rejectPresent(outputBinding, "loadContents", obPath, "loadContents");
                 rejectPresent(outputBinding, "outputEval", obPath, "outputEval");
                 globs = parseGlobs(outputBinding.get("glob"), obPath + ".glob");
-                if (!globs.isEmpty() && !type.isFileOrFileArray()) {
+                if (!globs.isEmpty() && !type.isGlobbable()) {
                     throw CwlException.unsupported("output '" + p.id() + "' has type " + type + " and a glob; "
                             + "turning matched files into " + type + " needs loadContents/outputEval, which are not "
-                            + "supported; supported glob output types: File, File?, File[]", typePath,
+                            + "supported; supported glob output types: File, Directory, "
+                            + "optional or as arrays", typePath,
                             typeNode.line());
                 }
             }
@@ -604,9 +605,6 @@ public final class CwlParser {
             type = CwlType.arrayOf(parseTypeName(name.substring(0, name.length() - 2), node, path, input));
         } else if (TYPE_NAMES.contains(name)) {
             type = CwlType.of(name);
-        } else if ("Directory".equals(name)) {
-            throw CwlException.unsupported("Directory is not supported yet; supported types: "
-                    + String.join(", ", TYPE_NAMES) + ", arrays of these and [\"null\", X]", path, node.line());
         } else if ("stdin".equals(name) || "stdout".equals(name) || "stderr".equals(name)) {
             throw CwlException.malformed("type " + name + " is only allowed as the whole type of "
                     + ("stdin".equals(name) ? "an input" : "an output"), path, node.line());

@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * A CWL parameter type within the supported subset: a primitive ({@code null}, {@code boolean},
  * {@code int}, {@code long}, {@code float}, {@code double}, {@code string}), {@code File},
- * {@code Any}, or an {@code array} of one of those. {@code ["null", X]} unions are folded into
+ * {@code Directory}, {@code Any}, or an {@code array} of one of those. {@code ["null", X]} unions are folded into
  * {@link #optional()}.
  *
  * <p>An array schema may carry its own {@code inputBinding}; it is applied to each element
@@ -76,9 +76,22 @@ public final class CwlType {
         return "File".equals(name);
     }
 
-    /** {@code File}, {@code File?}, {@code File[]} or {@code File[]?}: what a glob can produce. */
+    public boolean isDirectory() {
+        return "Directory".equals(name);
+    }
+
+    /** {@code File}, {@code File?}, {@code File[]} or {@code File[]?}. */
     public boolean isFileOrFileArray() {
         return isFile() || (isArray() && items.isFile() && !items.optional());
+    }
+
+    /**
+     * What a glob alone can produce: {@code File} or {@code Directory}, optional or not, or an
+     * array of one of them.
+     */
+    public boolean isGlobbable() {
+        return isFile() || isDirectory()
+                || (isArray() && (items.isFile() || items.isDirectory()) && !items.optional());
     }
 
     /** True when this type, or an array element type below it, carries an element binding. */

@@ -202,6 +202,15 @@ final class CwlValues {
         return value instanceof Map<?, ?> m && "File".equals(m.get("class"));
     }
 
+    static boolean isDirectory(Object value) {
+        return value instanceof Map<?, ?> m && "Directory".equals(m.get("class"));
+    }
+
+    /** A File or a Directory: something with a path on the command line. */
+    static boolean isFileOrDirectory(Object value) {
+        return isFile(value) || isDirectory(value);
+    }
+
     /** Deep copy of a plain value (maps and lists copied, leaves shared). */
     static Object deepCopy(Object value) {
         if (value instanceof Map<?, ?> m) {
@@ -256,6 +265,21 @@ final class CwlValues {
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> copy = new LinkedHashMap<>();
             m.forEach((k, v) -> copy.put(String.valueOf(k), withFileFields(v, where + "." + k, errors)));
+            if ("Directory".equals(copy.get("class"))) {
+                Object path = copy.get("path");
+                if (!(path instanceof String p) || p.isEmpty()) {
+                    errors.add(where + ": Directory has no \"path\"; directories must be staged (and their path "
+                            + "set) before the command line is built");
+                    return copy;
+                }
+                if (!(copy.get("basename") instanceof String)) {
+                    copy.put("basename", basenameOf(p));
+                }
+                if (!copy.containsKey("dirname")) {
+                    int slash = p.lastIndexOf('/');
+                    copy.put("dirname", slash > 0 ? p.substring(0, slash) : slash == 0 ? "/" : "");
+                }
+            }
             if ("File".equals(copy.get("class"))) {
                 Object path = copy.get("path");
                 if (!(path instanceof String p) || p.isEmpty()) {

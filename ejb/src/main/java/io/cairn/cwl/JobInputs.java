@@ -126,6 +126,8 @@ public final class JobInputs {
                 return mismatch(type, value, path, errors);
             case "File":
                 return checkFile(type, value, path, errors);
+            case "Directory":
+                return checkDirectory(type, value, path, errors);
             case "Any":
                 return normalize(value);
             case "array":
@@ -185,6 +187,53 @@ public final class JobInputs {
         }
         if (map.get("location") == null && map.get("path") == null && map.get("contents") == null) {
             errors.add(path + ": a File needs \"location\" or \"path\" (or \"contents\" for a file literal)");
+        }
+        return errors.size() == before ? normalize(value) : null;
+    }
+
+    /**
+     * A Directory needs a {@code location}, a {@code path} or a {@code listing} (a Directory
+     * literal); every listing entry must be a File or a Directory itself.
+     */
+    private static Object checkDirectory(CwlType type, Object value, String path, List<String> errors) {
+        if (!(value instanceof Map<?, ?> map) || !"Directory".equals(map.get("class"))) {
+            String got = value instanceof Map<?, ?> m
+                    ? (m.containsKey("class") ? "an object with class " + CwlValues.describe(m.get("class"))
+                    : "an object without \"class\": \"Directory\"")
+                    : CwlValues.describe(value);
+            errors.add(path + ": expected " + type + ", got " + got);
+            return null;
+        }
+        int before = errors.size();
+        for (String field : List.of("location", "path", "basename")) {
+            Object v = map.get(field);
+            if (v != null && !(v instanceof String)) {
+                errors.add(path + "." + field + ": expected string, got " + CwlValues.describe(v));
+            }
+        }
+        Object listing = map.get("listing");
+        if (listing != null) {
+            if (!(listing instanceof List<?> entries)) {
+                errors.add(path + ".listing: expected a list of Files and Directories, got "
+                        + CwlValues.describe(listing));
+            } else {
+                for (int i = 0; i < entries.size(); i++) {
+                    Object entry = entries.get(i);
+                    String at = path + ".listing[" + i + "]";
+                    Object cls = entry instanceof Map<?, ?> e ? e.get("class") : null;
+                    if ("File".equals(cls)) {
+                        checkFile(CwlType.of("File"), entry, at, errors);
+                    } else if ("Directory".equals(cls)) {
+                        checkDirectory(CwlType.of("Directory"), entry, at, errors);
+                    } else {
+                        errors.add(at + ": expected a File or a Directory, got " + CwlValues.describe(entry));
+                    }
+                }
+            }
+        }
+        if (map.get("location") == null && map.get("path") == null && listing == null) {
+            errors.add(path + ": a Directory needs \"location\" or \"path\" (or \"listing\" for a directory "
+                    + "literal)");
         }
         return errors.size() == before ? normalize(value) : null;
     }

@@ -131,6 +131,28 @@ public final class OutputCollector {
             }
             return null;
         }
+        List<Map<String, Object>> found = glob(tool, output, root, realRoot, runtime, context, problems);
+        if (found == null) {
+            return null;
+        }
+        return fitToType(output, found, problems);
+    }
+
+    /** What the element type of a glob output is: File, Directory or (for Any and the like) null. */
+    private static String globClass(CwlType type) {
+        CwlType element = type.isArray() ? type.items() : type;
+        return element.isFile() ? "File" : element.isDirectory() ? "Directory" : null;
+    }
+
+    /**
+     * The Files and Directories an output's globs match, sorted by path; null when a problem was
+     * added.
+     */
+    private static List<Map<String, Object>> glob(CommandLineTool tool, OutputParameter output, Path root,
+                                                  Path realRoot, RuntimeContext runtime, Map<String, Object> context,
+                                                  List<String> problems) {
+        CwlType type = output.type();
+        String wanted = globClass(type);
         TreeSet<String> matches = new TreeSet<>();
         List<String> patternsUsed = new ArrayList<>();
         for (int g = 0; g < output.globs().size(); g++) {
@@ -151,15 +173,15 @@ public final class OutputCollector {
                     continue;
                 }
                 patternsUsed.add(s);
-                match(s, root, runtime, matches, problems);
+                match(s, root, runtime, !"File".equals(wanted), matches, problems);
             }
         }
         if (!problems.isEmpty()) {
             return null;
         }
-        List<Map<String, Object>> files = new ArrayList<>();
+        List<Map<String, Object>> found = new ArrayList<>();
         for (String rel : matches) {
-            Path candidate = root.resolve(rel);
+            Path candidate = rel.isEmpty() ? root : root.resolve(rel);
             Path real;
             try {
                 real = candidate.toRealPath();
@@ -171,36 +193,50 @@ public final class OutputCollector {
                 problems.add("'" + rel + "' resolves to " + real + ", outside the output directory; refusing it");
                 continue;
             }
-            if (!Files.isRegularFile(real)) {
+            boolean directory = Files.isDirectory(real);
+            if ("File".equals(wanted) && directory) {
                 problems.add("type " + type + " expects files, but '" + rel + "' is a directory");
                 continue;
             }
-            files.add(fileValue(candidate));
+            if ("Directory".equals(wanted) && !directory) {
+                problems.add("type " + type + " expects directories, but '" + rel + "' is a file");
+                continue;
+            }
+            found.add(directory ? directoryValue(candidate, realRoot, rel.isEmpty() ? "." : rel, problems)
+                    : fileValue(candidate));
         }
         if (!problems.isEmpty()) {
             return null;
         }
-        String globText = String.join(", ", patternsUsed.stream().map(p -> "'" + p + "'").toList());
+        return found;
+    }
+
+    /** The matched Files/Directories as the output's type wants them: one, an optional one, or a list. */
+    private static Object fitToType(OutputParameter output, List<Map<String, Object>> found, List<String> problems) {
+        CwlType type = output.type();
+        String globText = String.join(", ", output.globs().stream().map(p -> "'" + p + "'").toList());
+        String what = "Directory".equals(globClass(type)) ? "directory" : "file";
         if (type.isArray()) {
-            return files;
+            return found;
         }
-        if (files.isEmpty()) {
+        if (found.isEmpty()) {
             if (!type.optional()) {
-                problems.add("glob " + globText + " matched no file in the output directory");
+                problems.add("glob " + globText + " matched no " + what + " in the output directory");
             }
             return null;
         }
-        if (files.size() > 1) {
-            problems.add("type " + type + " needs exactly one file, but glob " + globText + " matched "
-                    + files.size() + ": " + String.join(", ", matches));
+        if (found.size() > 1) {
+            problems.add("type " + type + " needs exactly one " + what + ", but glob " + globText + " matched "
+                    + found.size() + ": " + String.join(", ", found.stream()
+                    .map(f -> (String) f.get("basename")).toList()));
             return null;
         }
-        return files.get(0);
+        return found.get(0);
     }
 
     /** Adds the paths (relative to root, '/'-separated) matching one pattern. */
-    private static void match(String rawPattern, Path root, RuntimeContext runtime, TreeSet<String> matches,
-                              List<String> problems) {
+    private static void match(String rawPattern, Path root, RuntimeContext runtime, boolean rootAllowed,
+                              TreeSet<String> matches, List<String> problems) {
         String pattern = rawPattern;
         if (pattern.startsWith("/")) {
             String relative = relativeTo(pattern, runtime == null ? null : runtime.outdir());
@@ -225,7 +261,11 @@ public final class OutputCollector {
             }
         }
         if (segments.isEmpty()) {
-            problems.add("glob '" + rawPattern + "' names the output directory itself, not a file");
+            if (rootAllowed) {
+                matches.add("");
+            } else {
+                problems.add("glob '" + rawPattern + "' names the output directory itself, not a file");
+            }
             return;
         }
         String normalized = String.join("/", segments);
@@ -271,6 +311,44 @@ public final class OutputCollector {
             }
         }
         return false;
+    }
+
+    /**
+     * A Directory value with its complete listing (entries sorted by name, subdirectories
+     * listed too). Entries that are broken symlinks or resolve outside the output directory are
+     * reported.
+     */
+    static Map<String, Object> directoryValue(Path dir, Path realRoot, String rel, List<String> problems) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("class", "Directory");
+        value.put("path", dir.toAbsolutePath().normalize().toString());
+        value.put("basename", dir.getFileName().toString());
+        List<Map<String, Object>> listing = new ArrayList<>();
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            problems.add("cannot list the directory '" + rel + "': " + e.getMessage());
+            return value;
+        }
+        for (Path child : children) {
+            String childRel = rel.equals(".") ? child.getFileName().toString() : rel + "/" + child.getFileName();
+            Path real;
+            try {
+                real = child.toRealPath();
+            } catch (IOException e) {
+                problems.add("'" + childRel + "' is a broken symlink");
+                continue;
+            }
+            if (!real.startsWith(realRoot)) {
+                problems.add("'" + childRel + "' resolves to " + real + ", outside the output directory; refusing it");
+                continue;
+            }
+            listing.add(Files.isDirectory(real) ? directoryValue(child, realRoot, childRel, problems)
+                    : fileValue(child));
+        }
+        value.put("listing", listing);
+        return value;
     }
 
     static Map<String, Object> fileValue(Path file) {
@@ -394,8 +472,13 @@ public final class OutputCollector {
             errors.add(where + ": '" + s + "' is not a " + (isFile ? "regular file" : "directory"));
             return null;
         }
+        if (!isFile) {
+            List<String> problems = new ArrayList<>();
+            Map<String, Object> dir = directoryValue(target, realRoot, s, problems);
+            problems.forEach(p -> errors.add(where + ": " + p));
+            return dir;
+        }
         Map<String, Object> out = fileValue(target);
-        out.put("class", cls);
         if (isFile && file.get("format") instanceof String format) {
             out.put("format", format);
         }

@@ -34,9 +34,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The work of a run's batch steps, each method in a transaction of its own so that what it
@@ -210,6 +212,17 @@ public class RunExecutor {
      */
     private Object storeOutputs(Object value, Path workReal) {
         if (value instanceof Map<?, ?> map) {
+            if ("Directory".equals(map.get("class")) && map.get("path") instanceof String) {
+                Map<String, Object> dir = new LinkedHashMap<>();
+                dir.put("class", "Directory");
+                dir.put("basename", map.get("basename"));
+                List<Object> listing = new ArrayList<>();
+                if (map.get("listing") instanceof List<?> entries) {
+                    entries.forEach(e -> listing.add(storeOutputs(e, workReal)));
+                }
+                dir.put("listing", listing);
+                return dir;
+            }
             if ("File".equals(map.get("class")) && map.get("path") instanceof String path) {
                 Path file = insideWork(Path.of(path), workReal);
                 String basename = map.get("basename") instanceof String b ? b : file.getFileName().toString();
@@ -255,7 +268,10 @@ public class RunExecutor {
     private Object stageValue(Object value, RunWorkspace workspace, int[] counter) throws IOException {
         if (value instanceof Map<?, ?> map) {
             if ("File".equals(map.get("class"))) {
-                return stageFile(map, workspace, counter);
+                return stageFile(map, workspace.inputs().resolve(Integer.toString(counter[0]++)), counter);
+            }
+            if ("Directory".equals(map.get("class"))) {
+                return stageDirectory(map, workspace.inputs().resolve(Integer.toString(counter[0]++)), counter);
             }
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -273,8 +289,46 @@ public class RunExecutor {
         return value;
     }
 
-    private Map<String, Object> stageFile(Map<?, ?> file, RunWorkspace workspace, int[] counter) throws IOException {
-        Path folder = workspace.inputs().resolve(Integer.toString(counter[0]++));
+    /**
+     * Creates a Directory literal as {@code folder/<basename>} and stages its listing inside it,
+     * Files by copy from the store or from their literal contents, Directories recursively.
+     * Directories given only by location are refused: the file store holds files, so a client
+     * sends a directory as a literal with its listing.
+     */
+    private Map<String, Object> stageDirectory(Map<?, ?> dir, Path folder, int[] counter) throws IOException {
+        if (!(dir.get("listing") instanceof List<?> listing)) {
+            throw Problem.badRequest("a Directory input must be a Directory literal with a \"listing\" (got one with "
+                    + "location " + dir.get("location") + "); Cairn stores files, so send each file's location "
+                    + "in the listing");
+        }
+        String basename = dir.get("basename") instanceof String b ? FileStore.checkBasename(b)
+                : dir.get("location") instanceof String l && !l.isBlank()
+                ? FileStore.checkBasename(l.replaceAll("/+$", "").replaceAll(".*/", ""))
+                : "dir-" + counter[0];
+        Path target = folder.resolve(basename);
+        Files.createDirectories(target);
+        List<Object> staged = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Object entry : listing) {
+            Map<?, ?> map = (Map<?, ?>) entry;
+            Map<String, Object> child = "Directory".equals(map.get("class"))
+                    ? stageDirectory(map, target, counter) : stageFile(map, target, counter);
+            if (!names.add((String) child.get("basename"))) {
+                throw Problem.badRequest("the Directory '" + basename + "' lists '" + child.get("basename")
+                        + "' twice");
+            }
+            staged.add(child);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("class", "Directory");
+        out.put("basename", basename);
+        out.put("path", target.toString());
+        out.put("listing", staged);
+        return out;
+    }
+
+    /** Copies (or, for a literal, writes) a File to {@code folder/<basename>}. */
+    private Map<String, Object> stageFile(Map<?, ?> file, Path folder, int[] counter) throws IOException {
         Files.createDirectories(folder);
         Map<String, Object> staged = new LinkedHashMap<>();
         staged.put("class", "File");
