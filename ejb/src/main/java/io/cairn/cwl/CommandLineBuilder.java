@@ -110,8 +110,14 @@ public final class CommandLineBuilder {
     }
 
     static Object evaluate(CommandLineTool tool, String text, Map<String, Object> context, Object self, String path) {
+        return evaluate(tool, text, context, self, path, false);
+    }
+
+    /** With {@code bindSelf}, {@code self} is set even when null (outputEval always binds it). */
+    static Object evaluate(CommandLineTool tool, String text, Map<String, Object> context, Object self, String path,
+                           boolean bindSelf) {
         Map<String, Object> ctx = context;
-        if (self != null) {
+        if (self != null || bindSelf) {
             ctx = new HashMap<>(context);
             ctx.put("self", self);
         }

@@ -41,7 +41,11 @@ public final class CwlParser {
             "tmpdirSize");
 
     /** A string field that may hold parameter references, checked once all input names are known. */
-    private record PendingExpression(String text, String path, int line, boolean selfBound) {
+    private record PendingExpression(String text, String path, int line, boolean selfBound, boolean afterRun) {
+
+        PendingExpression(String text, String path, int line, boolean selfBound) {
+            this(text, path, line, selfBound, false);
+        }
     }
 
     private final CommandLineTool.Builder tool = new CommandLineTool.Builder();
@@ -409,7 +413,6 @@ public final class CwlParser {
             YamlNode body = p.body();
             checkFields(body, INPUT_FIELDS, "input parameter", p.path());
             rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on inputs");
-            rejectPresent(body, "loadContents", p.path(), "loadContents");
             YamlNode typeNode = required(body, "type", p.path());
             CwlType type = parseInputTypeOrStdin(typeNode, p, p.path() + ".type");
             boolean isStdin = typeNode.isString() && "stdin".equals(typeNode.value());
@@ -435,11 +438,24 @@ public final class CwlParser {
                 }
                 binding = parseBinding(bindingNode, p.path() + ".inputBinding", true, false);
             }
+            boolean loadContents = optionalBoolean(body, "loadContents", p.path(), false)
+                    || (bindingNode != null && bindingNode.isMap()
+                    && optionalBoolean(bindingNode, "loadContents", p.path() + ".inputBinding", false));
+            if (loadContents && !holdsFiles(type)) {
+                YamlNode at = body.has("loadContents") ? body.get("loadContents") : bindingNode.get("loadContents");
+                throw CwlException.malformed("loadContents needs an input of type File (or an array of File); '"
+                        + p.id() + "' has type " + type, p.path() + ".loadContents", at.line());
+            }
             inputs.add(new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
                     docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
-                    binding));
+                    binding, loadContents));
         }
         return inputs;
+    }
+
+    /** Whether values of the type may be (or contain, as array elements) Files. */
+    private static boolean holdsFiles(CwlType type) {
+        return type.isFile() || "Any".equals(type.name()) || (type.isArray() && holdsFiles(type.items()));
     }
 
     private CwlType parseInputTypeOrStdin(YamlNode typeNode, Param p, String path) {
@@ -486,6 +502,8 @@ public final class CwlParser {
             }
             CwlType type = parseType(typeNode, typePath, false);
             List<String> globs = List.of();
+            boolean loadContents = false;
+            String outputEval = null;
             if (outputBinding != null) {
                 String obPath = p.path() + ".outputBinding";
                 if (!outputBinding.isMap()) {
@@ -493,19 +511,24 @@ public final class CwlParser {
                             obPath, outputBinding.line());
                 }
                 checkFields(outputBinding, OUTPUT_BINDING_FIELDS, "outputBinding", obPath);
-                rejectPresent(outputBinding, "loadContents", obPath, "loadContents");
-                rejectPresent(outputBinding, "outputEval", obPath, "outputEval");
                 globs = parseGlobs(outputBinding.get("glob"), obPath + ".glob");
-                if (!globs.isEmpty() && !type.isGlobbable()) {
-                    throw CwlException.unsupported("output '" + p.id() + "' has type " + type + " and a glob; "
-                            + "turning matched files into " + type + " needs loadContents/outputEval, which are not "
-                            + "supported; supported glob output types: File, Directory, "
-                            + "optional or as arrays", typePath,
-                            typeNode.line());
+                loadContents = optionalBoolean(outputBinding, "loadContents", obPath, false);
+                YamlNode eval = outputBinding.get("outputEval");
+                if (eval != null && !eval.isNull()) {
+                    outputEval = scalarText(eval, obPath + ".outputEval", "outputEval");
+                    expressions.add(new PendingExpression(outputEval, obPath + ".outputEval", eval.line(), true,
+                            true));
+                    tool.lines.put(obPath + ".outputEval", eval.line());
+                }
+                if (!globs.isEmpty() && outputEval == null && !type.isGlobbable()) {
+                    throw CwlException.malformed("output '" + p.id() + "' has type " + type + " and a glob without "
+                            + "outputEval; a glob alone gives File or Directory values (optional or as arrays); "
+                            + "add an outputEval such as $(self[0].contents) to turn the matches into " + type,
+                            typePath, typeNode.line());
                 }
             }
             outputs.add(new OutputParameter(p.id(), type, globs, label, doc, format,
-                    OutputParameter.StreamKind.NONE));
+                    OutputParameter.StreamKind.NONE, loadContents, outputEval));
         }
         return outputs;
     }
@@ -671,7 +694,9 @@ public final class CwlParser {
                     + " must be a mapping, not " + node.describe(), path, node.line());
         }
         checkFields(node, BINDING_FIELDS, argument ? "argument binding" : "inputBinding", path);
-        rejectPresent(node, "loadContents", path, "loadContents");
+        if (argument) {
+            rejectPresent(node, "loadContents", path, "loadContents in an argument");
+        }
         Integer position = null;
         YamlNode pos = node.get("position");
         if (pos != null && !pos.isNull()) {
@@ -721,7 +746,11 @@ public final class CwlParser {
                         }
                     }
                     case "runtime" -> {
-                        if (first instanceof String name && !RUNTIME_FIELDS.contains(name)) {
+                        if ("exitCode".equals(first) && !e.afterRun()) {
+                            throw CwlException.malformed(ref.source() + ": runtime.exitCode is known only after the "
+                                    + "tool ran, in outputBinding.outputEval", e.path(), e.line());
+                        }
+                        if (first instanceof String name && !RUNTIME_FIELDS.contains(name) && !"exitCode".equals(name)) {
                             throw CwlException.malformed(ref.source() + " refers to an unknown runtime field '" + name
                                     + "'; available here: " + String.join(", ", RUNTIME_FIELDS), e.path(), e.line());
                         }

@@ -198,6 +198,28 @@ final class CwlValues {
         return value.getClass().getSimpleName();
     }
 
+    /** CWL's limit for {@code loadContents}: files larger than this cannot be loaded. */
+    static final int CONTENTS_LIMIT = 64 * 1024;
+
+    /**
+     * The text of a file for {@code loadContents}, decoded as UTF-8 (malformed bytes replaced).
+     *
+     * @throws CwlException INVALID when the file cannot be read or is larger than 64 KiB
+     */
+    static String loadContents(java.nio.file.Path file, String where) {
+        try {
+            long size = java.nio.file.Files.size(file);
+            if (size > CONTENTS_LIMIT) {
+                throw CwlException.invalid("loadContents: " + file.getFileName() + " has " + size
+                        + " bytes, more than the 64 KiB (65536 bytes) CWL allows", where, null);
+            }
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw CwlException.invalid("loadContents: cannot read " + file + ": " + e.getMessage(), where, null);
+        }
+    }
+
     static boolean isFile(Object value) {
         return value instanceof Map<?, ?> m && "File".equals(m.get("class"));
     }

@@ -12,12 +12,20 @@ import java.util.List;
  * @param doc          may be null (a list of strings is joined with newlines)
  * @param format       declared formats, stored but not checked; empty when absent
  * @param binding      the parameter's {@code inputBinding}, or null
+ * @param loadContents whether the first 64 KiB of each File of this input are read into its
+ *                     {@code contents} ({@code loadContents} on the parameter or its inputBinding)
  */
 public record InputParameter(String id, CwlType type, Object defaultValue, String label, String doc,
-                             List<String> format, CommandLineBinding binding) {
+                             List<String> format, CommandLineBinding binding, boolean loadContents) {
 
     public InputParameter {
         format = format == null ? List.of() : List.copyOf(format);
+    }
+
+    /** An input that does not load contents. */
+    public InputParameter(String id, CwlType type, Object defaultValue, String label, String doc,
+                          List<String> format, CommandLineBinding binding) {
+        this(id, type, defaultValue, label, doc, format, binding, false);
     }
 
     public boolean hasDefault() {

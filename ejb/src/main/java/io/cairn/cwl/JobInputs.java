@@ -62,6 +62,44 @@ public final class JobInputs {
         return resolved;
     }
 
+    /**
+     * Reads the contents of the Files of every input declared with {@code loadContents} (first
+     * the inputs must be staged: their Files need a local {@code path}).
+     *
+     * @param staged resolved and staged inputs; not modified
+     * @return a copy in which those Files carry {@code contents}
+     * @throws CwlException INVALID when a file is larger than 64 KiB or cannot be read
+     */
+    public static Map<String, Object> loadContents(CommandLineTool tool, Map<String, Object> staged) {
+        Map<String, Object> out = new LinkedHashMap<>(staged);
+        for (InputParameter input : tool.inputs()) {
+            if (input.loadContents() && out.get(input.id()) != null) {
+                out.put(input.id(), withContents(out.get(input.id()), "inputs." + input.id()));
+            }
+        }
+        return out;
+    }
+
+    private static Object withContents(Object value, String where) {
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                copy.add(withContents(list.get(i), where + "[" + i + "]"));
+            }
+            return copy;
+        }
+        if (CwlValues.isFile(value)) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> copy.put(String.valueOf(k), v));
+            if (!(copy.get("path") instanceof String path)) {
+                throw CwlException.invalid("loadContents: the File has no local path; stage it first", where, null);
+            }
+            copy.put("contents", CwlValues.loadContents(java.nio.file.Path.of(path), where));
+            return copy;
+        }
+        return value;
+    }
+
     /** One exception for all problems: the single one as is, or a numbered list. */
     static CwlException failure(String what, List<String> errors, List<String> paths) {
         if (errors.size() == 1) {

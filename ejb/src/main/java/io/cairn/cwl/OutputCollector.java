@@ -44,6 +44,15 @@ public final class OutputCollector {
      */
     public static Map<String, Object> collect(CommandLineTool tool, Path outdir, Map<String, Object> inputs,
                                               RuntimeContext runtime, BuiltCommand cmd) {
+        return collect(tool, outdir, inputs, runtime, cmd, null);
+    }
+
+    /**
+     * As {@link #collect(CommandLineTool, Path, Map, RuntimeContext, BuiltCommand)}, with the
+     * tool's exit code, which {@code outputEval} sees as {@code runtime.exitCode}.
+     */
+    public static Map<String, Object> collect(CommandLineTool tool, Path outdir, Map<String, Object> inputs,
+                                              RuntimeContext runtime, BuiltCommand cmd, Integer exitCode) {
         Path root = outdir.toAbsolutePath().normalize();
         Path realRoot;
         try {
@@ -59,6 +68,10 @@ public final class OutputCollector {
             result = fromCwlOutputJson(tool, root, realRoot, errors, paths);
         } else {
             Map<String, Object> context = CommandLineBuilder.context(tool, inputs, runtime);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> rt = new LinkedHashMap<>((Map<String, Object>) context.get("runtime"));
+            rt.put("exitCode", exitCode == null ? null : (long) exitCode);
+            context.put("runtime", rt);
             result = new LinkedHashMap<>();
             for (OutputParameter output : tool.outputs()) {
                 int before = errors.size();
@@ -124,18 +137,50 @@ public final class OutputCollector {
             }
             return fileValue(file);
         }
-        if (output.globs().isEmpty()) {
+        if (output.globs().isEmpty() && output.outputEval() == null) {
             if (!JobInputs.acceptsNull(type)) {
                 problems.add("output of type " + type + " has no glob, so its value must come from "
                         + CWL_OUTPUT_JSON + ", which the tool did not write");
             }
             return null;
         }
-        List<Map<String, Object>> found = glob(tool, output, root, realRoot, runtime, context, problems);
+        List<Map<String, Object>> found = output.globs().isEmpty() ? new ArrayList<>()
+                : glob(tool, output, root, realRoot, runtime, context, problems);
         if (found == null) {
             return null;
         }
-        return fitToType(output, found, problems);
+        String where = "outputs." + output.id() + ".outputBinding";
+        if (output.loadContents()) {
+            for (Map<String, Object> f : found) {
+                if ("File".equals(f.get("class"))) {
+                    try {
+                        f.put("contents", CwlValues.loadContents(Path.of((String) f.get("path")), where));
+                    } catch (CwlException e) {
+                        problems.add(e.reason());
+                        return null;
+                    }
+                }
+            }
+        }
+        if (output.outputEval() == null) {
+            return fitToType(output, found, problems);
+        }
+        Object value;
+        try {
+            value = CommandLineBuilder.evaluate(tool, output.outputEval(), context,
+                    CwlValues.withFileFields(found, where, new ArrayList<>()), where + ".outputEval", true);
+        } catch (CwlException e) {
+            problems.add(e.reason());
+            return null;
+        }
+        List<String> errors = new ArrayList<>();
+        Object checked = JobInputs.check(type, value, "outputs." + output.id(), errors);
+        if (!errors.isEmpty()) {
+            problems.add("outputEval " + output.outputEval() + " gave " + CwlValues.abbreviate(
+                    CwlValues.describe(value)) + ", which does not fit: " + errors.get(0));
+            return null;
+        }
+        return checked;
     }
 
     /** What the element type of a glob output is: File, Directory or (for Any and the like) null. */

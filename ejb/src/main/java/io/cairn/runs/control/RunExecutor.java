@@ -91,7 +91,8 @@ public class RunExecutor {
             Files.createDirectories(workspace.logs());
             Files.createDirectories(workspace.inputs());
             @SuppressWarnings("unchecked")
-            Map<String, Object> staged = (Map<String, Object>) stageValue(resolved, workspace, new int[1]);
+            Map<String, Object> staged = JobInputs.loadContents(tool,
+                    (Map<String, Object>) stageValue(resolved, workspace, new int[1]));
             BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
             Map<String, Object> stored = new LinkedHashMap<>();
             stored.put("argv", command.argv());
@@ -195,7 +196,8 @@ public class RunExecutor {
             @SuppressWarnings("unchecked")
             Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(run.getStagedInputs(), "staged inputs");
             BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
-            Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime(tool, workspace), command);
+            Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged,
+                    runtime(tool, workspace), command, exitCode);
             run.recordOutputs(JsonValues.write(storeOutputs(collected, workspace.work().toRealPath())));
             run.moveTo(RunState.COMPLETE);
         } catch (CwlException e) {
@@ -227,7 +229,16 @@ public class RunExecutor {
                 Path file = insideWork(Path.of(path), workReal);
                 String basename = map.get("basename") instanceof String b ? b : file.getFileName().toString();
                 StoredFile stored = files.store(file, basename);
-                return fileObject(stored);
+                Map<String, Object> out = fileObject(stored);
+                for (String kept : List.of("format", "contents")) {
+                    if (map.get(kept) instanceof String v) {
+                        out.put(kept, v);
+                    }
+                }
+                if (map.get("secondaryFiles") instanceof List<?> secondary) {
+                    out.put("secondaryFiles", storeOutputs(secondary, workReal));
+                }
+                return out;
             }
             Map<String, Object> out = new LinkedHashMap<>();
             map.forEach((k, v) -> out.put(String.valueOf(k), storeOutputs(v, workReal)));
