@@ -204,6 +204,13 @@ public final class CommandLineBuilder {
             }
             return;
         }
+        if (value instanceof Map<?, ?> map && type != null && type.isRecord() && !CwlValues.isFileOrDirectory(map)) {
+            if (prefix != null) {
+                argv.add(prefix);
+            }
+            emitFields(argv, type, map, tool, context, path);
+            return;
+        }
         if (value instanceof Map<?, ?> map) {
             if (CwlValues.isFileOrDirectory(map)) {
                 add(argv, prefix, separate, text(map));
@@ -213,6 +220,35 @@ public final class CommandLineBuilder {
             return;
         }
         add(argv, prefix, separate, text(value));
+    }
+
+    /**
+     * The fields of a record value that have an inputBinding (or bindings below them), sorted by
+     * {@code [position, field name]} among themselves, as CWL sorts at each level.
+     */
+    private static void emitFields(List<String> argv, CwlType type, Map<?, ?> record, CommandLineTool tool,
+                                   Map<String, Object> context, String path) {
+        List<Pending> pending = new ArrayList<>();
+        for (CwlType.Field field : type.fields()) {
+            InputParameter f = field.input();
+            if (f == null || (f.binding() == null && !f.type().hasNestedBinding())) {
+                continue;
+            }
+            CommandLineBinding binding = f.binding() != null ? f.binding()
+                    : new CommandLineBinding(null, null, true, null, null);
+            String at = path + "." + field.name();
+            Object value = record.get(field.name());
+            CwlType fieldType = f.type();
+            if (binding.valueFrom() != null && value != null) {
+                value = evaluate(tool, binding.valueFrom(), context, value, at + ".valueFrom");
+                fieldType = null;
+            }
+            pending.add(new Pending(List.of(binding.sortPosition(), field.name()), binding, value, fieldType, at));
+        }
+        pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
+        for (Pending p : pending) {
+            emit(argv, p.binding(), p.value(), p.type(), tool, context, p.path());
+        }
     }
 
     /** A single value as one command line element: File or Directory → its path, numbers in plain decimal. */

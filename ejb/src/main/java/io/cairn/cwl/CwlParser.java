@@ -25,6 +25,14 @@ public final class CwlParser {
             "inputBinding", "streamable", "secondaryFiles", "loadContents", "loadListing");
     private static final Set<String> OUTPUT_FIELDS = Set.of("id", "type", "label", "doc", "format", "outputBinding",
             "streamable", "secondaryFiles");
+    private static final Set<String> INPUT_FIELD_FIELDS = Set.of("name", "type", "label", "doc", "format",
+            "inputBinding", "streamable", "secondaryFiles", "loadContents", "loadListing");
+    private static final Set<String> OUTPUT_FIELD_FIELDS = Set.of("name", "type", "label", "doc", "format",
+            "outputBinding", "streamable", "secondaryFiles");
+    private static final Set<String> RECORD_SCHEMA_FIELDS = Set.of("type", "fields", "label", "doc", "name",
+            "inputBinding");
+    private static final Set<String> ENUM_SCHEMA_FIELDS = Set.of("type", "symbols", "label", "doc", "name",
+            "inputBinding");
     private static final Set<String> BINDING_FIELDS = Set.of("position", "prefix", "separate", "itemSeparator",
             "valueFrom", "shellQuote", "loadContents");
     private static final Set<String> OUTPUT_BINDING_FIELDS = Set.of("glob", "loadContents", "loadListing",
@@ -404,53 +412,60 @@ public final class CwlParser {
     private List<InputParameter> parseInputs(YamlNode node) {
         List<InputParameter> inputs = new ArrayList<>();
         for (Param p : parameterEntries(node, "inputs")) {
-            tool.lines.put(p.path(), p.line());
-            if (p.shorthandType() != null) {
-                CwlType type = parseInputTypeOrStdin(p.shorthandType(), p, p.path() + ".type");
-                inputs.add(new InputParameter(p.id(), type, null, null, null, List.of(), null));
-                continue;
-            }
-            YamlNode body = p.body();
-            checkFields(body, INPUT_FIELDS, "input parameter", p.path());
-            rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on inputs");
-            YamlNode typeNode = required(body, "type", p.path());
-            CwlType type = parseInputTypeOrStdin(typeNode, p, p.path() + ".type");
-            boolean isStdin = typeNode.isString() && "stdin".equals(typeNode.value());
-            Object dflt = null;
-            YamlNode dfltNode = body.get("default");
-            if (dfltNode != null && !dfltNode.isNull()) {
-                dflt = dfltNode.toPlain();
-                List<String> errors = new ArrayList<>();
-                Object checked = JobInputs.check(type, dflt, p.path() + ".default", errors);
-                if (!errors.isEmpty()) {
-                    throw CwlException.malformed("default does not match type " + type + ": "
-                            + errors.get(0).substring(errors.get(0).indexOf(": ") + 2), p.path() + ".default",
-                            dfltNode.line());
-                }
-                dflt = checked;
-            }
-            CommandLineBinding binding = null;
-            YamlNode bindingNode = body.get("inputBinding");
-            if (bindingNode != null && !bindingNode.isNull()) {
-                if (isStdin) {
-                    throw CwlException.malformed("an input of type stdin must not have an inputBinding",
-                            p.path() + ".inputBinding", bindingNode.line());
-                }
-                binding = parseBinding(bindingNode, p.path() + ".inputBinding", true, false);
-            }
-            boolean loadContents = optionalBoolean(body, "loadContents", p.path(), false)
-                    || (bindingNode != null && bindingNode.isMap()
-                    && optionalBoolean(bindingNode, "loadContents", p.path() + ".inputBinding", false));
-            if (loadContents && !holdsFiles(type)) {
-                YamlNode at = body.has("loadContents") ? body.get("loadContents") : bindingNode.get("loadContents");
-                throw CwlException.malformed("loadContents needs an input of type File (or an array of File); '"
-                        + p.id() + "' has type " + type, p.path() + ".loadContents", at.line());
-            }
-            inputs.add(new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
-                    docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
-                    binding, loadContents));
+            inputs.add(parseInput(p, false));
         }
         return inputs;
+    }
+
+    /** One input parameter, or (with {@code field}) one field of an input record type. */
+    private InputParameter parseInput(Param p, boolean field) {
+        tool.lines.put(p.path(), p.line());
+        if (p.shorthandType() != null) {
+            CwlType type = field ? parseType(p.shorthandType(), p.path() + ".type", true)
+                    : parseInputTypeOrStdin(p.shorthandType(), p, p.path() + ".type");
+            return new InputParameter(p.id(), type, null, null, null, List.of(), null);
+        }
+        YamlNode body = p.body();
+        checkFields(body, field ? INPUT_FIELD_FIELDS : INPUT_FIELDS, field ? "record field" : "input parameter",
+                p.path());
+        rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on inputs");
+        YamlNode typeNode = required(body, "type", p.path());
+        CwlType type = field ? parseType(typeNode, p.path() + ".type", true)
+                : parseInputTypeOrStdin(typeNode, p, p.path() + ".type");
+        boolean isStdin = typeNode.isString() && "stdin".equals(typeNode.value());
+        Object dflt = null;
+        YamlNode dfltNode = body.get("default");
+        if (dfltNode != null && !dfltNode.isNull()) {
+            dflt = dfltNode.toPlain();
+            List<String> errors = new ArrayList<>();
+            Object checked = JobInputs.check(type, dflt, p.path() + ".default", errors);
+            if (!errors.isEmpty()) {
+                throw CwlException.malformed("default does not match type " + type + ": "
+                        + errors.get(0).substring(errors.get(0).indexOf(": ") + 2), p.path() + ".default",
+                        dfltNode.line());
+            }
+            dflt = checked;
+        }
+        CommandLineBinding binding = null;
+        YamlNode bindingNode = body.get("inputBinding");
+        if (bindingNode != null && !bindingNode.isNull()) {
+            if (isStdin) {
+                throw CwlException.malformed("an input of type stdin must not have an inputBinding",
+                        p.path() + ".inputBinding", bindingNode.line());
+            }
+            binding = parseBinding(bindingNode, p.path() + ".inputBinding", true, false);
+        }
+        boolean loadContents = optionalBoolean(body, "loadContents", p.path(), false)
+                || (bindingNode != null && bindingNode.isMap()
+                && optionalBoolean(bindingNode, "loadContents", p.path() + ".inputBinding", false));
+        if (loadContents && !holdsFiles(type)) {
+            YamlNode at = body.has("loadContents") ? body.get("loadContents") : bindingNode.get("loadContents");
+            throw CwlException.malformed("loadContents needs an input of type File (or an array of File); '"
+                    + p.id() + "' has type " + type, p.path() + ".loadContents", at.line());
+        }
+        return new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
+                docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
+                binding, loadContents);
     }
 
     /** Whether values of the type may be (or contain, as array elements) Files. */
@@ -474,63 +489,68 @@ public final class CwlParser {
     private List<OutputParameter> parseOutputs(YamlNode node) {
         List<OutputParameter> outputs = new ArrayList<>();
         for (Param p : parameterEntries(node, "outputs")) {
-            tool.lines.put(p.path(), p.line());
-            YamlNode body = p.body();
-            YamlNode typeNode = p.shorthandType();
-            if (body != null) {
-                checkFields(body, OUTPUT_FIELDS, "output parameter", p.path());
-                rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on outputs");
-                typeNode = required(body, "type", p.path());
-            }
-            String typePath = p.path() + ".type";
-            String label = body == null ? null : optionalString(body, "label", p.path() + ".label");
-            String doc = body == null ? null : docText(body.get("doc"), p.path() + ".doc");
-            List<String> format = body == null ? List.of() : formats(body.get("format"), p.path() + ".format");
-            YamlNode outputBinding = body == null ? null : body.get("outputBinding");
-            if (outputBinding != null && outputBinding.isNull()) {
-                outputBinding = null;
-            }
-            if (typeNode.isString() && ("stdout".equals(typeNode.value()) || "stderr".equals(typeNode.value()))) {
-                if (outputBinding != null) {
-                    throw CwlException.malformed("an output of type " + typeNode.value()
-                            + " must not have an outputBinding", p.path() + ".outputBinding", outputBinding.line());
-                }
-                OutputParameter.StreamKind kind = "stdout".equals(typeNode.value())
-                        ? OutputParameter.StreamKind.STDOUT : OutputParameter.StreamKind.STDERR;
-                outputs.add(new OutputParameter(p.id(), CwlType.of("File"), List.of(), label, doc, format, kind));
-                continue;
-            }
-            CwlType type = parseType(typeNode, typePath, false);
-            List<String> globs = List.of();
-            boolean loadContents = false;
-            String outputEval = null;
-            if (outputBinding != null) {
-                String obPath = p.path() + ".outputBinding";
-                if (!outputBinding.isMap()) {
-                    throw CwlException.malformed("outputBinding must be a mapping, not " + outputBinding.describe(),
-                            obPath, outputBinding.line());
-                }
-                checkFields(outputBinding, OUTPUT_BINDING_FIELDS, "outputBinding", obPath);
-                globs = parseGlobs(outputBinding.get("glob"), obPath + ".glob");
-                loadContents = optionalBoolean(outputBinding, "loadContents", obPath, false);
-                YamlNode eval = outputBinding.get("outputEval");
-                if (eval != null && !eval.isNull()) {
-                    outputEval = scalarText(eval, obPath + ".outputEval", "outputEval");
-                    expressions.add(new PendingExpression(outputEval, obPath + ".outputEval", eval.line(), true,
-                            true));
-                    tool.lines.put(obPath + ".outputEval", eval.line());
-                }
-                if (!globs.isEmpty() && outputEval == null && !type.isGlobbable()) {
-                    throw CwlException.malformed("output '" + p.id() + "' has type " + type + " and a glob without "
-                            + "outputEval; a glob alone gives File or Directory values (optional or as arrays); "
-                            + "add an outputEval such as $(self[0].contents) to turn the matches into " + type,
-                            typePath, typeNode.line());
-                }
-            }
-            outputs.add(new OutputParameter(p.id(), type, globs, label, doc, format,
-                    OutputParameter.StreamKind.NONE, loadContents, outputEval));
+            outputs.add(parseOutput(p, false));
         }
         return outputs;
+    }
+
+    /** One output parameter, or (with {@code field}) one field of an output record type. */
+    private OutputParameter parseOutput(Param p, boolean field) {
+        tool.lines.put(p.path(), p.line());
+        YamlNode body = p.body();
+        YamlNode typeNode = p.shorthandType();
+        if (body != null) {
+            checkFields(body, field ? OUTPUT_FIELD_FIELDS : OUTPUT_FIELDS, field ? "record field" : "output parameter",
+                    p.path());
+            rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on outputs");
+            typeNode = required(body, "type", p.path());
+        }
+        String typePath = p.path() + ".type";
+        String label = body == null ? null : optionalString(body, "label", p.path() + ".label");
+        String doc = body == null ? null : docText(body.get("doc"), p.path() + ".doc");
+        List<String> format = body == null ? List.of() : formats(body.get("format"), p.path() + ".format");
+        YamlNode outputBinding = body == null ? null : body.get("outputBinding");
+        if (outputBinding != null && outputBinding.isNull()) {
+            outputBinding = null;
+        }
+        if (!field && typeNode.isString() && ("stdout".equals(typeNode.value()) || "stderr".equals(typeNode.value()))) {
+            if (outputBinding != null) {
+                throw CwlException.malformed("an output of type " + typeNode.value()
+                        + " must not have an outputBinding", p.path() + ".outputBinding", outputBinding.line());
+            }
+            OutputParameter.StreamKind kind = "stdout".equals(typeNode.value())
+                    ? OutputParameter.StreamKind.STDOUT : OutputParameter.StreamKind.STDERR;
+            return new OutputParameter(p.id(), CwlType.of("File"), List.of(), label, doc, format, kind);
+        }
+        CwlType type = parseType(typeNode, typePath, false);
+        List<String> globs = List.of();
+        boolean loadContents = false;
+        String outputEval = null;
+        if (outputBinding != null) {
+            String obPath = p.path() + ".outputBinding";
+            if (!outputBinding.isMap()) {
+                throw CwlException.malformed("outputBinding must be a mapping, not " + outputBinding.describe(),
+                        obPath, outputBinding.line());
+            }
+            checkFields(outputBinding, OUTPUT_BINDING_FIELDS, "outputBinding", obPath);
+            globs = parseGlobs(outputBinding.get("glob"), obPath + ".glob");
+            loadContents = optionalBoolean(outputBinding, "loadContents", obPath, false);
+            YamlNode eval = outputBinding.get("outputEval");
+            if (eval != null && !eval.isNull()) {
+                outputEval = scalarText(eval, obPath + ".outputEval", "outputEval");
+                expressions.add(new PendingExpression(outputEval, obPath + ".outputEval", eval.line(), true,
+                        true));
+                tool.lines.put(obPath + ".outputEval", eval.line());
+            }
+            if (!globs.isEmpty() && outputEval == null && !type.isGlobbable()) {
+                throw CwlException.malformed("output '" + p.id() + "' has type " + type + " and a glob without "
+                        + "outputEval; a glob alone gives File or Directory values (optional or as arrays); "
+                        + "add an outputEval such as $(self[0].contents) to turn the matches into " + type,
+                        typePath, typeNode.line());
+            }
+        }
+        return new OutputParameter(p.id(), type, globs, label, doc, format,
+                OutputParameter.StreamKind.NONE, loadContents, outputEval);
     }
 
     private List<String> parseGlobs(YamlNode glob, String path) {
@@ -601,10 +621,10 @@ public final class CwlParser {
                     }
                     return CwlType.arrayOf(itemType, itemBinding);
                 }
-                case "record", "enum":
-                    throw CwlException.unsupported(kind.value() + " types are not supported; supported: string, int, "
-                            + "long, float, double, boolean, File, Any, null, arrays of these and [\"null\", X]",
-                            path, node.line());
+                case "record":
+                    return parseRecord(node, path, input);
+                case "enum":
+                    return parseEnum(node, path, input);
                 case "map":
                     throw CwlException.unsupported("map types are not supported", path, node.line());
                 default:
@@ -614,6 +634,106 @@ public final class CwlParser {
         }
         throw CwlException.malformed("a type must be a name, a list (union) or a mapping (schema), not "
                 + node.describe(), path, node.line());
+    }
+
+    /**
+     * A record schema: fields as a list of {name, type, ...} or a mapping name → type or
+     * {type, ...}. A binding on the schema itself is refused (it belongs on the parameter).
+     */
+    private CwlType parseRecord(YamlNode node, String path, boolean input) {
+        checkFields(node, RECORD_SCHEMA_FIELDS, "record schema", path);
+        rejectSchemaBinding(node, path, "record");
+        YamlNode fieldsNode = required(node, "fields", path);
+        String fieldsPath = path + ".fields";
+        List<Param> entries = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        if (fieldsNode.isList()) {
+            for (int i = 0; i < fieldsNode.items().size(); i++) {
+                YamlNode item = fieldsNode.items().get(i);
+                String at = fieldsPath + "[" + i + "]";
+                if (!item.isMap()) {
+                    throw CwlException.malformed("each record field must be a mapping with 'name' and 'type', not "
+                            + item.describe(), at, item.line());
+                }
+                YamlNode nameNode = item.get("name");
+                if (nameNode == null || !nameNode.isScalar() || nameNode.value() == null) {
+                    throw CwlException.malformed("missing 'name' in record field", at, item.line());
+                }
+                String name = fieldName(nameNode.text());
+                if (!seen.add(name)) {
+                    throw CwlException.malformed("duplicate record field '" + name + "'", at, item.line());
+                }
+                entries.add(new Param(name, item, null, fieldsPath + "." + name, item.line()));
+            }
+        } else if (fieldsNode.isMap()) {
+            for (Map.Entry<String, YamlNode> e : fieldsNode.entries().entrySet()) {
+                String name = fieldName(e.getKey());
+                YamlNode value = e.getValue();
+                String at = fieldsPath + "." + name;
+                if (!seen.add(name)) {
+                    throw CwlException.malformed("duplicate record field '" + name + "'", at, value.line());
+                }
+                boolean schema = value.isMap() && value.get("type") != null && value.get("type").isString()
+                        && List.of("array", "record", "enum").contains((String) value.get("type").value())
+                        && !value.has("inputBinding") && !value.has("outputBinding") && !value.has("name");
+                if (value.isMap() && !schema) {
+                    entries.add(new Param(name, value, null, at, value.line()));
+                } else if (value.isString() || value.isList() || schema) {
+                    entries.add(new Param(name, null, value, at, value.line()));
+                } else {
+                    throw CwlException.malformed("record field '" + name + "' must be a type or a mapping with "
+                            + "'type', not " + value.describe(), at, value.line());
+                }
+            }
+        } else {
+            throw CwlException.malformed("'fields' must be a list or a mapping of fields, not "
+                    + fieldsNode.describe(), fieldsPath, fieldsNode.line());
+        }
+        List<CwlType.Field> fields = new ArrayList<>();
+        for (Param entry : entries) {
+            if (input) {
+                InputParameter field = parseInput(entry, true);
+                fields.add(new CwlType.Field(entry.id(), field, null));
+            } else {
+                fields.add(new CwlType.Field(entry.id(), null, parseOutput(entry, true)));
+            }
+        }
+        return CwlType.recordOf(fields);
+    }
+
+    private CwlType parseEnum(YamlNode node, String path, boolean input) {
+        checkFields(node, ENUM_SCHEMA_FIELDS, "enum schema", path);
+        rejectSchemaBinding(node, path, "enum");
+        YamlNode symbolsNode = required(node, "symbols", path);
+        if (!symbolsNode.isList() || symbolsNode.items().isEmpty()) {
+            throw CwlException.malformed("'symbols' must be a non-empty list of strings, not "
+                    + symbolsNode.describe(), path + ".symbols", symbolsNode.line());
+        }
+        List<String> symbols = new ArrayList<>();
+        for (int i = 0; i < symbolsNode.items().size(); i++) {
+            String symbol = fieldName(scalarText(symbolsNode.items().get(i), path + ".symbols[" + i + "]", "symbol"));
+            if (symbols.contains(symbol)) {
+                throw CwlException.malformed("duplicate enum symbol '" + symbol + "'", path + ".symbols[" + i + "]",
+                        symbolsNode.items().get(i).line());
+            }
+            symbols.add(symbol);
+        }
+        return CwlType.enumOf(symbols);
+    }
+
+    private static void rejectSchemaBinding(YamlNode node, String path, String kind) {
+        YamlNode b = node.get("inputBinding");
+        if (b != null && !b.isNull()) {
+            throw CwlException.unsupported("an inputBinding on the " + kind + " schema itself is not supported; put "
+                    + "it on the input parameter", path + ".inputBinding", b.line());
+        }
+    }
+
+    /** A field name or enum symbol without the document prefix ({@code #rec/field} → {@code field}). */
+    private static String fieldName(String raw) {
+        String s = raw;
+        int cut = Math.max(s.lastIndexOf('#'), s.lastIndexOf('/'));
+        return cut >= 0 && cut < s.length() - 1 ? s.substring(cut + 1) : s;
     }
 
     private CwlType parseTypeName(String raw, YamlNode node, String path, boolean input) {

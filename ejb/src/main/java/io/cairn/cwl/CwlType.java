@@ -1,5 +1,6 @@
 package io.cairn.cwl;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -8,6 +9,10 @@ import java.util.Set;
  * {@code int}, {@code long}, {@code float}, {@code double}, {@code string}), {@code File},
  * {@code Directory}, {@code Any}, or an {@code array} of one of those. {@code ["null", X]} unions are folded into
  * {@link #optional()}.
+ *
+ * <p>A {@code record} has {@link #fields()}, each an input or output parameter of its own (its
+ * name, type, {@code inputBinding} or {@code outputBinding}, {@code format}); an {@code enum} has
+ * {@link #symbols()}.
  *
  * <p>An array schema may carry its own {@code inputBinding}; it is applied to each element
  * ({@link #itemBinding()}), while the parameter's {@code inputBinding} applies to the array as a whole.
@@ -20,18 +25,56 @@ public final class CwlType {
     private final CwlType items;
     private final boolean optional;
     private final CommandLineBinding itemBinding;
+    private final List<Field> fields;
+    private final List<String> symbols;
 
-    private CwlType(String name, CwlType items, boolean optional, CommandLineBinding itemBinding) {
+    /**
+     * A field of a record type: an input field carries an {@link InputParameter} (for its type,
+     * inputBinding, format and loadContents), an output field an {@link OutputParameter} (for its
+     * outputBinding); exactly one of them is set, with the field's name as id.
+     */
+    public record Field(String name, InputParameter input, OutputParameter output) {
+
+        public Field {
+            Objects.requireNonNull(name);
+            if ((input == null) == (output == null)) {
+                throw new IllegalArgumentException("a record field is either an input or an output field");
+            }
+        }
+
+        public CwlType type() {
+            return input != null ? input.type() : output.type();
+        }
+    }
+
+    private CwlType(String name, CwlType items, boolean optional, CommandLineBinding itemBinding,
+                    List<Field> fields, List<String> symbols) {
         this.name = Objects.requireNonNull(name);
         this.items = items;
         this.optional = optional;
         this.itemBinding = itemBinding;
+        this.fields = fields == null ? List.of() : List.copyOf(fields);
+        this.symbols = symbols == null ? List.of() : List.copyOf(symbols);
+    }
+
+    private CwlType(String name, CwlType items, boolean optional, CommandLineBinding itemBinding) {
+        this(name, items, optional, itemBinding, null, null);
+    }
+
+    /** A record type with the given fields. */
+    public static CwlType recordOf(List<Field> fields) {
+        return new CwlType("record", null, false, null, Objects.requireNonNull(fields), null);
+    }
+
+    /** An enum type with the given symbols (short names). */
+    public static CwlType enumOf(List<String> symbols) {
+        return new CwlType("enum", null, false, null, null, Objects.requireNonNull(symbols));
     }
 
     /** A non-array type such as {@code "string"} or {@code "File"}. */
     public static CwlType of(String name) {
-        if ("array".equals(name)) {
-            throw new IllegalArgumentException("use CwlType.arrayOf for arrays");
+        if ("array".equals(name) || "record".equals(name) || "enum".equals(name)) {
+            throw new IllegalArgumentException("use CwlType.arrayOf, recordOf or enumOf for " + name);
         }
         return new CwlType(name, null, false, null);
     }
@@ -46,7 +89,7 @@ public final class CwlType {
 
     /** The same type, but also accepting {@code null}. */
     public CwlType asOptional() {
-        return optional ? this : new CwlType(name, items, true, itemBinding);
+        return optional ? this : new CwlType(name, items, true, itemBinding, fields, symbols);
     }
 
     /** {@code "string"}, {@code "File"}, {@code "array"}, ... */
@@ -66,6 +109,24 @@ public final class CwlType {
     /** The {@code inputBinding} declared on an array schema, applied to each element; may be null. */
     public CommandLineBinding itemBinding() {
         return itemBinding;
+    }
+
+    /** The fields of a record, in declaration order; empty for other types. */
+    public List<Field> fields() {
+        return fields;
+    }
+
+    /** The symbols of an enum; empty for other types. */
+    public List<String> symbols() {
+        return symbols;
+    }
+
+    public boolean isRecord() {
+        return "record".equals(name);
+    }
+
+    public boolean isEnum() {
+        return "enum".equals(name);
     }
 
     public boolean isArray() {
@@ -96,24 +157,29 @@ public final class CwlType {
 
     /** True when this type, or an array element type below it, carries an element binding. */
     boolean hasNestedBinding() {
-        return itemBinding != null || (items != null && items.hasNestedBinding());
+        return itemBinding != null || (items != null && items.hasNestedBinding())
+                || fields.stream().anyMatch(f -> f.input() != null
+                && (f.input().binding() != null || f.type().hasNestedBinding()));
     }
 
     /** CWL shorthand: {@code File}, {@code int?}, {@code string[]}, {@code File[]?}. */
     @Override
     public String toString() {
-        String base = isArray() ? items + "[]" : name;
+        String base = isArray() ? items + "[]"
+                : isRecord() ? "record{" + String.join(", ", fields.stream().map(f -> f.name() + ": " + f.type()).toList()) + "}"
+                : isEnum() ? "enum[" + String.join(", ", symbols) + "]" : name;
         return optional ? base + "?" : base;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof CwlType t && name.equals(t.name) && optional == t.optional
-                && Objects.equals(items, t.items) && Objects.equals(itemBinding, t.itemBinding);
+                && Objects.equals(items, t.items) && Objects.equals(itemBinding, t.itemBinding)
+                && fields.equals(t.fields) && symbols.equals(t.symbols);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, items, optional, itemBinding);
+        return Objects.hash(name, items, optional, itemBinding, fields, symbols);
     }
 }

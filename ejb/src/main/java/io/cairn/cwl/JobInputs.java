@@ -166,6 +166,15 @@ public final class JobInputs {
                 return checkFile(type, value, path, errors);
             case "Directory":
                 return checkDirectory(type, value, path, errors);
+            case "enum":
+                if (value instanceof String symbol && type.symbols().contains(symbol)) {
+                    return symbol;
+                }
+                errors.add(path + ": expected one of " + String.join(", ", type.symbols()) + ", got "
+                        + CwlValues.describe(value));
+                return null;
+            case "record":
+                return checkRecord(type, value, path, errors);
             case "Any":
                 return normalize(value);
             case "array":
@@ -227,6 +236,36 @@ public final class JobInputs {
             errors.add(path + ": a File needs \"location\" or \"path\" (or \"contents\" for a file literal)");
         }
         return errors.size() == before ? normalize(value) : null;
+    }
+
+    /**
+     * A record value is an object with a value for each field (optional fields may be left out,
+     * then they are null); keys that are not fields are reported.
+     */
+    private static Object checkRecord(CwlType type, Object value, String path, List<String> errors) {
+        if (!(value instanceof Map<?, ?> map) || map.containsKey("class")) {
+            errors.add(path + ": expected a record with fields " + String.join(", ",
+                    type.fields().stream().map(CwlType.Field::name).toList()) + ", got " + CwlValues.describe(value));
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (CwlType.Field field : type.fields()) {
+            String at = path + "." + field.name();
+            Object v = map.get(field.name());
+            if (v == null && !acceptsNull(field.type())) {
+                errors.add(at + ": missing required field (type " + field.type() + ")");
+                continue;
+            }
+            out.put(field.name(), check(field.type(), v, at, errors));
+        }
+        for (Object key : map.keySet()) {
+            String k = String.valueOf(key);
+            if (type.fields().stream().noneMatch(f -> f.name().equals(k)) && !k.contains(":")) {
+                errors.add(path + "." + k + ": unknown field '" + k + "'; the record's fields are: "
+                        + String.join(", ", type.fields().stream().map(CwlType.Field::name).toList()));
+            }
+        }
+        return out;
     }
 
     /**

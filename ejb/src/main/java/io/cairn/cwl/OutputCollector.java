@@ -137,6 +137,17 @@ public final class OutputCollector {
             }
             return fileValue(file);
         }
+        if (output.globs().isEmpty() && output.outputEval() == null && type.isRecord()
+                && type.fields().stream().anyMatch(f -> f.output().hasBinding())) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            for (CwlType.Field field : type.fields()) {
+                List<String> fieldProblems = new ArrayList<>();
+                record.put(field.name(), collectOne(tool, field.output(), root, realRoot, runtime, cmd, context,
+                        fieldProblems));
+                fieldProblems.forEach(p -> problems.add("field " + field.name() + ": " + p));
+            }
+            return record;
+        }
         if (output.globs().isEmpty() && output.outputEval() == null) {
             if (!JobInputs.acceptsNull(type)) {
                 problems.add("output of type " + type + " has no glob, so its value must come from "

@@ -135,7 +135,6 @@ class CwlParserTest {
         "tmap-tool.cwl|UNSUPPORTED|requirements[0]|unsupported requirement 'SchemaDefRequirement'",
         "params.cwl|UNSUPPORTED|outputs.$import|$import is not supported",
         "optional-output.cwl|UNSUPPORTED|outputs.output_file.secondaryFiles|secondaryFiles on outputs is not supported",
-        "paramref_arguments_runtime.cwl|UNSUPPORTED|outputs.runtime.type|record types are not supported",
         "count-lines1-wf.cwl|UNSUPPORTED|class|class Workflow is not supported yet",
     })
     void conformanceToolsOutsideTheSubsetAreUnsupported(String file, String kind, String path, String reason) {
@@ -331,7 +330,6 @@ class CwlParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "inputs: {d: {type: {type: enum, symbols: [a]}}}|inputs.d.type|enum types are not supported",
         "inputs: {d: [int, string]}|inputs.d.type|union types other than",
         "inputs: {d: '#Stage'}|inputs.d.type|type reference '#Stage'",
         "inputs: {d: {type: File, secondaryFiles: [.bai]}}|inputs.d.secondaryFiles|secondaryFiles on inputs",
