@@ -99,6 +99,7 @@ public final class CwlParser {
                         + String.join(", ", new TreeSet<>(TOOL_FIELDS)), key, root.get(key).line());
             }
         }
+        parseNamespaces(root.get("$namespaces"));
         tool.id = stripId(optionalString(root, "id", "id"));
         tool.label = optionalString(root, "label", "label");
         tool.doc = docText(root.get("doc"), "doc");
@@ -152,6 +153,19 @@ public final class CwlParser {
             for (int i = 0; i < node.items().size(); i++) {
                 rejectDirectives(node.items().get(i), path + "[" + i + "]");
             }
+        }
+    }
+
+    private void parseNamespaces(YamlNode node) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isMap()) {
+            throw CwlException.malformed("'$namespaces' must be a mapping of prefix: IRI, not " + node.describe(),
+                    "$namespaces", node.line());
+        }
+        for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
+            tool.namespaces.put(e.getKey(), scalarText(e.getValue(), "$namespaces." + e.getKey(), "namespace IRI"));
         }
     }
 
@@ -978,18 +992,36 @@ public final class CwlParser {
                 node.line());
     }
 
-    private static List<String> formats(YamlNode node, String path) {
+    /**
+     * Declared formats, with namespace prefixes expanded; a format holding parameter references
+     * (such as {@code $(inputs.input.format)}) is kept raw and evaluated when outputs are collected.
+     */
+    private List<String> formats(YamlNode node, String path) {
         if (node == null || node.isNull()) {
             return List.of();
         }
-        if (node.isList()) {
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < node.items().size(); i++) {
-                out.add(scalarText(node.items().get(i), path + "[" + i + "]", "format"));
+        List<YamlNode> items = node.isList() ? node.items() : List.of(node);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String at = node.isList() ? path + "[" + i + "]" : path;
+            String text = scalarText(items.get(i), at, "format");
+            if (ParameterReferences.mayContainReferences(text)) {
+                expressions.add(new PendingExpression(text, at, items.get(i).line(), false));
+                tool.lines.put(at, items.get(i).line());
+                out.add(text);
+            } else {
+                out.add(expand(text));
             }
-            return out;
         }
-        return List.of(scalarText(node, path, "format"));
+        return out;
+    }
+
+    private String expand(String format) {
+        int colon = format.indexOf(':');
+        if (colon > 0 && tool.namespaces.containsKey(format.substring(0, colon))) {
+            return tool.namespaces.get(format.substring(0, colon)) + format.substring(colon + 1);
+        }
+        return format;
     }
 
     private static Set<Integer> intSet(YamlNode node, String path) {

@@ -59,7 +59,30 @@ public final class JobInputs {
         if (!errors.isEmpty()) {
             throw failure("job", errors, paths);
         }
+        resolved.replaceAll((k, v) -> expandFormats(tool, v));
         return resolved;
+    }
+
+    /**
+     * Expands namespace prefixes in the {@code format} of every File, with the tool's
+     * {@code $namespaces}. Formats are not checked against the declared ones: Cairn does not
+     * load ontologies, so it cannot tell subclasses and equivalent classes apart.
+     */
+    private static Object expandFormats(CommandLineTool tool, Object value) {
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(expandFormats(tool, v)));
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), expandFormats(tool, v)));
+            if ("File".equals(out.get("class")) && out.get("format") instanceof String f) {
+                out.put("format", tool.expandFormat(f));
+            }
+            return out;
+        }
+        return value;
     }
 
     /**

@@ -76,7 +76,8 @@ public final class OutputCollector {
             for (OutputParameter output : tool.outputs()) {
                 int before = errors.size();
                 List<String> problems = new ArrayList<>();
-                result.put(output.id(), collectOne(tool, output, root, realRoot, runtime, cmd, context, problems));
+                result.put(output.id(), withFormat(tool, output,
+                        collectOne(tool, output, root, realRoot, runtime, cmd, context, problems), context, problems));
                 for (String p : problems) {
                     errors.add("outputs." + output.id() + ": " + p);
                 }
@@ -142,8 +143,8 @@ public final class OutputCollector {
             Map<String, Object> record = new LinkedHashMap<>();
             for (CwlType.Field field : type.fields()) {
                 List<String> fieldProblems = new ArrayList<>();
-                record.put(field.name(), collectOne(tool, field.output(), root, realRoot, runtime, cmd, context,
-                        fieldProblems));
+                record.put(field.name(), withFormat(tool, field.output(), collectOne(tool, field.output(), root,
+                        realRoot, runtime, cmd, context, fieldProblems), context, fieldProblems));
                 fieldProblems.forEach(p -> problems.add("field " + field.name() + ": " + p));
             }
             return record;
@@ -192,6 +193,46 @@ public final class OutputCollector {
             return null;
         }
         return checked;
+    }
+
+    /**
+     * Gives the output's declared {@code format} (the first one, evaluated with {@code self} bound
+     * to the File when it holds parameter references, namespace prefix expanded) to each File of
+     * the value that has none.
+     */
+    private static Object withFormat(CommandLineTool tool, OutputParameter output, Object value,
+                                     Map<String, Object> context, List<String> problems) {
+        if (output.format().isEmpty() || value == null) {
+            return value;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(withFormat(tool, output, v, context, problems)));
+            return out;
+        }
+        if (!(value instanceof Map<?, ?> map) || !"File".equals(map.get("class")) || map.get("format") != null) {
+            return value;
+        }
+        Map<String, Object> file = new LinkedHashMap<>();
+        map.forEach((k, v) -> file.put(String.valueOf(k), v));
+        String where = "outputs." + output.id() + ".format";
+        Object format;
+        try {
+            format = CommandLineBuilder.evaluate(tool, output.format().get(0), context,
+                    CwlValues.withFileFields(file, where, new ArrayList<>()), where);
+        } catch (CwlException e) {
+            problems.add(e.reason());
+            return value;
+        }
+        if (format != null && !(format instanceof String)) {
+            problems.add("format " + output.format().get(0) + " evaluated to " + CwlValues.describe(format)
+                    + "; expected a string");
+            return value;
+        }
+        if (format != null) {
+            file.put("format", tool.expandFormat((String) format));
+        }
+        return file;
     }
 
     /** What the element type of a glob output is: File, Directory or (for Any and the like) null. */
