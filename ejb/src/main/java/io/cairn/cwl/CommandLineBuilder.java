@@ -62,12 +62,24 @@ public final class CommandLineBuilder {
         pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
 
         List<String> argv = new ArrayList<>(tool.baseCommand());
+        List<Boolean> quoted = new ArrayList<>();
+        tool.baseCommand().forEach(c -> quoted.add(true));
         for (Pending p : pending) {
             emit(argv, p.binding(), p.value(), p.type(), tool, context, p.path());
+            while (quoted.size() < argv.size()) {
+                quoted.add(p.binding() == null || p.binding().shellQuote());
+            }
         }
         if (argv.isEmpty()) {
             throw CwlException.invalid("the command line is empty: the tool has no baseCommand and no bound "
                     + "argument produced a value", "baseCommand", null);
+        }
+        if (tool.shellCommand()) {
+            StringBuilder script = new StringBuilder();
+            for (int i = 0; i < argv.size(); i++) {
+                script.append(i == 0 ? "" : " ").append(quoted.get(i) ? shellQuote(argv.get(i)) : argv.get(i));
+            }
+            argv = List.of("/bin/sh", "-c", script.toString());
         }
         String stdin = stdinPath(tool, context);
         String stdout = streamFile(tool, tool.stdout(), OutputParameter.StreamKind.STDOUT, context, "stdout");
@@ -249,6 +261,18 @@ public final class CommandLineBuilder {
         for (Pending p : pending) {
             emit(argv, p.binding(), p.value(), p.type(), tool, context, p.path());
         }
+    }
+
+    /**
+     * The text as one shell word: unchanged when it consists only of characters the shell does
+     * not interpret, otherwise in single quotes (a single quote inside becomes {@code '\''}).
+     */
+    static String shellQuote(String text) {
+        if (!text.isEmpty() && text.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9') || "@%+=:,./_-".indexOf(c) >= 0)) {
+            return text;
+        }
+        return "'" + text.replace("'", "'\\''") + "'";
     }
 
     /** A single value as one command line element: File or Directory → its path, numbers in plain decimal. */

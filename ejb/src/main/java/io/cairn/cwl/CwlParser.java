@@ -16,7 +16,7 @@ import java.util.TreeSet;
 public final class CwlParser {
 
     static final List<String> SUPPORTED_REQUIREMENTS =
-            List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement");
+            List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement");
     private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
     private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
             "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
@@ -247,6 +247,15 @@ public final class CwlParser {
                 case "DockerRequirement" -> parseDocker(body, path, required);
                 case "EnvVarRequirement" -> parseEnvVar(body, path, required);
                 case "ResourceRequirement" -> parseResources(body, path, required);
+                case "ShellCommandRequirement" -> {
+                    checkFields(body, Set.of("class"), "ShellCommandRequirement", path);
+                    if (required) {
+                        tool.shellCommand = true;
+                    } else {
+                        // as a hint it is not in effect: arguments stay an argument list
+                        tool.ignoredHints.add(cls);
+                    }
+                }
                 default -> {
                     if (required) {
                         throw CwlException.unsupported("unsupported requirement '" + cls + "'; supported: "
@@ -847,7 +856,7 @@ public final class CwlParser {
         String prefix = node.has("prefix") && !node.get("prefix").isNull()
                 ? scalarText(node.get("prefix"), path + ".prefix", "prefix") : null;
         boolean separate = optionalBoolean(node, "separate", path, true);
-        optionalBoolean(node, "shellQuote", path, true);
+        boolean shellQuote = optionalBoolean(node, "shellQuote", path, true);
         String itemSeparator = optionalString(node, "itemSeparator", path + ".itemSeparator");
         String valueFrom = null;
         YamlNode vf = node.get("valueFrom");
@@ -859,7 +868,7 @@ public final class CwlParser {
             throw CwlException.malformed("an argument binding needs 'valueFrom'", path, node.line());
         }
         tool.lines.put(path, node.line());
-        return new CommandLineBinding(position, prefix, separate, itemSeparator, valueFrom);
+        return new CommandLineBinding(position, prefix, separate, itemSeparator, valueFrom, shellQuote);
     }
 
     // ---------------------------------------------------------------- references

@@ -129,7 +129,6 @@ class CwlParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "stderr.cwl|UNSUPPORTED|requirements.ShellCommandRequirement|unsupported requirement 'ShellCommandRequirement'",
         "echo-position-expr.cwl|UNSUPPORTED|requirements.InlineJavascriptRequirement|unsupported requirement 'InlineJavascriptRequirement'",
         "null-defined.cwl|UNSUPPORTED|requirements.InlineJavascriptRequirement|unsupported requirement",
         "tmap-tool.cwl|UNSUPPORTED|requirements[0]|unsupported requirement 'SchemaDefRequirement'",
@@ -147,10 +146,11 @@ class CwlParserTest {
 
     @Test
     void unsupportedRequirementMessageNamesWhatIsSupported() {
-        CwlException e = fails(tool("requirements:", "  - class: ShellCommandRequirement", "inputs: []",
+        CwlException e = fails(tool("requirements:", "  - class: InitialWorkDirRequirement", "inputs: []",
                 "outputs: []"));
-        assertEquals("unsupported requirement 'ShellCommandRequirement'; supported: EnvVarRequirement, "
-                + "DockerRequirement, ResourceRequirement (at requirements[0], line 4)", e.getMessage());
+        assertEquals("unsupported requirement 'InitialWorkDirRequirement'; supported: EnvVarRequirement, "
+                + "DockerRequirement, ResourceRequirement, ShellCommandRequirement (at requirements[0], line 4)",
+                e.getMessage());
         assertEquals(4, e.line());
     }
 
