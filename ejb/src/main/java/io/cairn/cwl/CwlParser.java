@@ -451,7 +451,6 @@ public final class CwlParser {
         YamlNode body = p.body();
         checkFields(body, field ? INPUT_FIELD_FIELDS : INPUT_FIELDS, field ? "record field" : "input parameter",
                 p.path());
-        rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on inputs");
         YamlNode typeNode = required(body, "type", p.path());
         CwlType type = field ? parseType(typeNode, p.path() + ".type", true)
                 : parseInputTypeOrStdin(typeNode, p, p.path() + ".type");
@@ -488,7 +487,8 @@ public final class CwlParser {
         }
         return new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
                 docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
-                binding, loadContents);
+                binding, loadContents, secondaryFiles(body.get("secondaryFiles"), p.path() + ".secondaryFiles", true,
+                type));
     }
 
     /** Whether values of the type may be (or contain, as array elements) Files. */
@@ -525,7 +525,6 @@ public final class CwlParser {
         if (body != null) {
             checkFields(body, field ? OUTPUT_FIELD_FIELDS : OUTPUT_FIELDS, field ? "record field" : "output parameter",
                     p.path());
-            rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on outputs");
             typeNode = required(body, "type", p.path());
         }
         String typePath = p.path() + ".type";
@@ -573,7 +572,58 @@ public final class CwlParser {
             }
         }
         return new OutputParameter(p.id(), type, globs, label, doc, format,
-                OutputParameter.StreamKind.NONE, loadContents, outputEval);
+                OutputParameter.StreamKind.NONE, loadContents, outputEval,
+                body == null ? List.of() : secondaryFiles(body.get("secondaryFiles"), p.path() + ".secondaryFiles",
+                        false, type));
+    }
+
+    /**
+     * {@code secondaryFiles}: a pattern, a {pattern, required} mapping, or a list of these.
+     * Patterns with parameter references (and so expressions) are refused.
+     */
+    private static List<SecondaryFile> secondaryFiles(YamlNode node, String path, boolean input, CwlType type) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!holdsFiles(type)) {
+            throw CwlException.malformed("secondaryFiles needs a parameter of type File (or an array of File), "
+                    + "not " + type, path, node.line());
+        }
+        List<YamlNode> items = node.isList() ? node.items() : List.of(node);
+        List<SecondaryFile> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            YamlNode item = items.get(i);
+            String at = node.isList() ? path + "[" + i + "]" : path;
+            String pattern;
+            boolean required = input;
+            if (item.isMap()) {
+                checkFields(item, Set.of("pattern", "required"), "secondaryFiles entry", at);
+                pattern = scalarText(required(item, "pattern", at), at + ".pattern", "pattern");
+                YamlNode req = item.get("required");
+                if (req != null && req.isString() && ParameterReferences.mayContainReferences((String) req.value())) {
+                    throw CwlException.unsupported("expressions in secondaryFiles 'required' are not supported; "
+                            + "give true or false", at + ".required", req.line());
+                }
+                required = optionalBoolean(item, "required", at, input);
+            } else {
+                pattern = scalarText(item, at, "secondaryFiles pattern");
+            }
+            if (pattern.endsWith("?")) {
+                pattern = pattern.substring(0, pattern.length() - 1);
+                required = false;
+            }
+            if (ParameterReferences.mayContainReferences(pattern)) {
+                throw CwlException.unsupported("secondaryFiles patterns with expressions are not supported; use a "
+                        + "suffix such as .bai or ^.bai", at, item.line());
+            }
+            String rest = pattern.replaceFirst("^\\^+", "");
+            if (rest.isEmpty() || rest.contains("/")) {
+                throw CwlException.malformed("secondaryFiles pattern '" + pattern + "' must add a suffix and "
+                        + "must not contain '/'", at, item.line());
+            }
+            out.add(new SecondaryFile(pattern, required));
+        }
+        return out;
     }
 
     private List<String> parseGlobs(YamlNode glob, String path) {

@@ -103,6 +103,71 @@ public final class JobInputs {
         return out;
     }
 
+    /**
+     * Checks that every staged input File carries the secondary files its parameter (or record
+     * field) requires, by basename in its {@code secondaryFiles}. The caller stages them beside
+     * the primary file.
+     *
+     * @throws CwlException INVALID listing every missing secondary file
+     */
+    public static void checkSecondaryFiles(CommandLineTool tool, Map<String, Object> staged) {
+        List<String> errors = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        for (InputParameter input : tool.inputs()) {
+            int before = errors.size();
+            checkSecondary(input.secondaryFiles(), input.type(), staged.get(input.id()), "inputs." + input.id(),
+                    errors);
+            for (int i = before; i < errors.size(); i++) {
+                paths.add("inputs." + input.id());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw failure("job", errors, paths);
+        }
+    }
+
+    private static void checkSecondary(List<SecondaryFile> patterns, CwlType type, Object value, String where,
+                                       List<String> errors) {
+        if (value instanceof List<?> list) {
+            CwlType items = type != null && type.isArray() ? type.items() : null;
+            for (int i = 0; i < list.size(); i++) {
+                checkSecondary(patterns, items, list.get(i), where + "[" + i + "]", errors);
+            }
+            return;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            return;
+        }
+        if (CwlValues.isFile(map)) {
+            List<String> have = new ArrayList<>();
+            if (map.get("secondaryFiles") instanceof List<?> given) {
+                for (Object g : given) {
+                    if (g instanceof Map<?, ?> m && m.get("basename") instanceof String b) {
+                        have.add(b);
+                    }
+                }
+            }
+            String basename = map.get("basename") instanceof String b ? b
+                    : CwlValues.basenameOf(String.valueOf(map.get("path")));
+            for (SecondaryFile pattern : patterns) {
+                String name = pattern.nameFor(basename);
+                if (pattern.required() && !have.contains(name)) {
+                    errors.add(where + ": missing secondary file '" + name + "' (pattern " + pattern.pattern()
+                            + ") for " + basename + "; give it in the File's \"secondaryFiles\"");
+                }
+            }
+            return;
+        }
+        if (type != null && type.isRecord()) {
+            for (CwlType.Field field : type.fields()) {
+                if (field.input() != null) {
+                    checkSecondary(field.input().secondaryFiles(), field.type(), map.get(field.name()),
+                            where + "." + field.name(), errors);
+                }
+            }
+        }
+    }
+
     private static Object withContents(Object value, String where) {
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());

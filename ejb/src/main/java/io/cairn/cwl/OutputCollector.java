@@ -76,8 +76,9 @@ public final class OutputCollector {
             for (OutputParameter output : tool.outputs()) {
                 int before = errors.size();
                 List<String> problems = new ArrayList<>();
-                result.put(output.id(), withFormat(tool, output,
-                        collectOne(tool, output, root, realRoot, runtime, cmd, context, problems), context, problems));
+                Object value = collectOne(tool, output, root, realRoot, runtime, cmd, context, problems);
+                value = withSecondaryFiles(output, value, realRoot, problems);
+                result.put(output.id(), withFormat(tool, output, value, context, problems));
                 for (String p : problems) {
                     errors.add("outputs." + output.id() + ": " + p);
                 }
@@ -143,8 +144,9 @@ public final class OutputCollector {
             Map<String, Object> record = new LinkedHashMap<>();
             for (CwlType.Field field : type.fields()) {
                 List<String> fieldProblems = new ArrayList<>();
-                record.put(field.name(), withFormat(tool, field.output(), collectOne(tool, field.output(), root,
-                        realRoot, runtime, cmd, context, fieldProblems), context, fieldProblems));
+                Object value = collectOne(tool, field.output(), root, realRoot, runtime, cmd, context, fieldProblems);
+                value = withSecondaryFiles(field.output(), value, realRoot, fieldProblems);
+                record.put(field.name(), withFormat(tool, field.output(), value, context, fieldProblems));
                 fieldProblems.forEach(p -> problems.add("field " + field.name() + ": " + p));
             }
             return record;
@@ -193,6 +195,60 @@ public final class OutputCollector {
             return null;
         }
         return checked;
+    }
+
+    /**
+     * Adds to each File of the value the secondary files its patterns name, found beside it;
+     * a missing required one is a problem, a missing optional one is left out.
+     */
+    private static Object withSecondaryFiles(OutputParameter output, Object value, Path realRoot,
+                                             List<String> problems) {
+        if (output.secondaryFiles().isEmpty() || value == null) {
+            return value;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(withSecondaryFiles(output, v, realRoot, problems)));
+            return out;
+        }
+        if (!(value instanceof Map<?, ?> map) || !"File".equals(map.get("class"))
+                || !(map.get("path") instanceof String path)) {
+            return value;
+        }
+        Map<String, Object> file = new LinkedHashMap<>();
+        map.forEach((k, v) -> file.put(String.valueOf(k), v));
+        List<Object> secondary = new ArrayList<>();
+        if (file.get("secondaryFiles") instanceof List<?> given) {
+            secondary.addAll(given);
+        }
+        Path primary = Path.of(path);
+        for (SecondaryFile pattern : output.secondaryFiles()) {
+            String name = pattern.nameFor(primary.getFileName().toString());
+            Path candidate = primary.resolveSibling(name);
+            if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                if (pattern.required()) {
+                    problems.add("secondary file '" + name + "' (pattern " + pattern.pattern() + ") of '"
+                            + primary.getFileName() + "' is missing");
+                }
+                continue;
+            }
+            Path real;
+            try {
+                real = candidate.toRealPath();
+            } catch (IOException e) {
+                problems.add("secondary file '" + name + "' is a broken symlink");
+                continue;
+            }
+            if (!real.startsWith(realRoot)) {
+                problems.add("secondary file '" + name + "' resolves to " + real
+                        + ", outside the output directory; refusing it");
+                continue;
+            }
+            secondary.add(Files.isDirectory(real) ? directoryValue(candidate, realRoot, name, problems)
+                    : fileValue(candidate));
+        }
+        file.put("secondaryFiles", secondary);
+        return file;
     }
 
     /**

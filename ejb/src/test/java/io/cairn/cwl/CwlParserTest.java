@@ -133,7 +133,6 @@ class CwlParserTest {
         "null-defined.cwl|UNSUPPORTED|requirements.InlineJavascriptRequirement|unsupported requirement",
         "tmap-tool.cwl|UNSUPPORTED|requirements[0]|unsupported requirement 'SchemaDefRequirement'",
         "params.cwl|UNSUPPORTED|outputs.$import|$import is not supported",
-        "optional-output.cwl|UNSUPPORTED|outputs.output_file.secondaryFiles|secondaryFiles on outputs is not supported",
         "count-lines1-wf.cwl|UNSUPPORTED|class|class Workflow is not supported yet",
     })
     void conformanceToolsOutsideTheSubsetAreUnsupported(String file, String kind, String path, String reason) {
@@ -332,7 +331,6 @@ class CwlParserTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "inputs: {d: [int, string]}|inputs.d.type|union types other than",
         "inputs: {d: '#Stage'}|inputs.d.type|type reference '#Stage'",
-        "inputs: {d: {type: File, secondaryFiles: [.bai]}}|inputs.d.secondaryFiles|secondaryFiles on inputs",
         "inputs: {d: {type: int, inputBinding: {position: $(self)}}}|inputs.d.inputBinding.position|expressions in 'position'",
         "arguments: ['${return 1;}']|arguments[0]|JavaScript code ${return 1;} is not supported",
         "arguments: [{valueFrom: '$(1 + 2)'}]|arguments[0].valueFrom|JavaScript expression $(1 + 2) is not supported",

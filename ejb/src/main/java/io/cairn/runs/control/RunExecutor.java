@@ -93,6 +93,7 @@ public class RunExecutor {
             @SuppressWarnings("unchecked")
             Map<String, Object> staged = JobInputs.loadContents(tool,
                     (Map<String, Object>) stageValue(resolved, workspace, new int[1]));
+            JobInputs.checkSecondaryFiles(tool, staged);
             BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
             Map<String, Object> stored = new LinkedHashMap<>();
             stored.put("argv", command.argv());
@@ -338,8 +339,32 @@ public class RunExecutor {
         return out;
     }
 
-    /** Copies (or, for a literal, writes) a File to {@code folder/<basename>}. */
+    /**
+     * Copies (or, for a literal, writes) a File to {@code folder/<basename>}, and its
+     * {@code secondaryFiles} beside it, as CWL requires.
+     */
     private Map<String, Object> stageFile(Map<?, ?> file, Path folder, int[] counter) throws IOException {
+        Map<String, Object> staged = stagePrimary(file, folder, counter);
+        if (file.get("secondaryFiles") instanceof List<?> secondary) {
+            List<Object> out = new ArrayList<>();
+            for (Object entry : secondary) {
+                if (!(entry instanceof Map<?, ?> m)) {
+                    throw Problem.badRequest("secondaryFiles of '" + staged.get("basename")
+                            + "' must be Files or Directories");
+                }
+                Map<String, Object> s = "Directory".equals(m.get("class")) ? stageDirectory(m, folder, counter)
+                        : stagePrimary(m, folder, counter);
+                if (s.get("basename").equals(staged.get("basename"))) {
+                    throw Problem.badRequest("a secondary file of '" + staged.get("basename") + "' has its name");
+                }
+                out.add(s);
+            }
+            staged.put("secondaryFiles", out);
+        }
+        return staged;
+    }
+
+    private Map<String, Object> stagePrimary(Map<?, ?> file, Path folder, int[] counter) throws IOException {
         Files.createDirectories(folder);
         Map<String, Object> staged = new LinkedHashMap<>();
         staged.put("class", "File");
@@ -362,6 +387,9 @@ public class RunExecutor {
             staged.put("basename", basename);
             staged.put("path", target.toString());
             staged.put("size", Files.size(target));
+        }
+        if (file.get("format") instanceof String format) {
+            staged.put("format", format);
         }
         return staged;
     }
