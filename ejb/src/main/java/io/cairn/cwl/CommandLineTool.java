@@ -14,7 +14,7 @@ import java.util.Set;
  * {@code valueFrom}, globs) are kept raw; {@link CommandLineBuilder} and {@link OutputCollector}
  * evaluate them.
  */
-public final class CommandLineTool {
+public final class CommandLineTool implements CwlProcess {
 
     private final String id;
     private final String label;
@@ -79,6 +79,17 @@ public final class CommandLineTool {
     }
 
     /** As written: {@code v1.2}, {@code v1.1} or {@code v1.0}. */
+    @Override
+    public String cwlClass() {
+        return "CommandLineTool";
+    }
+
+    @Override
+    public List<String> outputIds() {
+        return outputs().stream().map(OutputParameter::id).toList();
+    }
+
+    @Override
     public String cwlVersion() {
         return cwlVersion;
     }

@@ -29,11 +29,18 @@ public final class JobInputs {
      *                      with path {@code inputs.NAME} when there is only one
      */
     public static Map<String, Object> resolve(CommandLineTool tool, Map<String, Object> job) {
+        Map<String, Object> resolved = resolve(tool.inputs(), job);
+        resolved.replaceAll((k, v) -> expandFormats(tool, v));
+        return resolved;
+    }
+
+    /** The same for any process's inputs (a workflow's). */
+    public static Map<String, Object> resolve(List<InputParameter> declared, Map<String, Object> job) {
         Map<String, Object> given = job == null ? Map.of() : job;
         List<String> errors = new ArrayList<>();
         List<String> paths = new ArrayList<>();
         Map<String, Object> resolved = new LinkedHashMap<>();
-        for (InputParameter input : tool.inputs()) {
+        for (InputParameter input : declared) {
             String path = "inputs." + input.id();
             Object value = given.get(input.id());
             int before = errors.size();
@@ -48,7 +55,7 @@ public final class JobInputs {
                 paths.add(path);
             }
         }
-        List<String> known = tool.inputs().stream().map(InputParameter::id).collect(Collectors.toList());
+        List<String> known = declared.stream().map(InputParameter::id).collect(Collectors.toList());
         for (String key : given.keySet()) {
             if (!known.contains(key) && !key.contains(":")) {
                 errors.add("inputs." + key + ": unknown input '" + key + "'; "
@@ -59,7 +66,6 @@ public final class JobInputs {
         if (!errors.isEmpty()) {
             throw failure("job", errors, paths);
         }
-        resolved.replaceAll((k, v) -> expandFormats(tool, v));
         return resolved;
     }
 

@@ -215,6 +215,26 @@ final class YamlNode {
         return shape == Shape.SCALAR && value instanceof String;
     }
 
+    /** A string scalar made by Cairn itself (not read from a document), on the given line. */
+    static YamlNode string(String value, int line) {
+        return new YamlNode(Shape.SCALAR, line, null, null, value, value);
+    }
+
+    /** A list made by Cairn itself from other nodes. */
+    static YamlNode list(List<YamlNode> items, int line) {
+        return new YamlNode(Shape.LIST, line, null, List.copyOf(items), null, null);
+    }
+
+    /** This mapping with one entry added or replaced; this node is left as it is. */
+    YamlNode with(String key, YamlNode value) {
+        if (shape != Shape.MAP) {
+            throw new IllegalStateException("not a mapping");
+        }
+        Map<String, YamlNode> copy = new LinkedHashMap<>(entries);
+        copy.put(key, value);
+        return new YamlNode(Shape.MAP, line, Collections.unmodifiableMap(copy), null, null, null);
+    }
+
     /** Plain Java form: LinkedHashMap, ArrayList, String, Long, Double, Boolean, null. */
     Object toPlain() {
         switch (shape) {

@@ -9,6 +9,7 @@ import io.cairn.runs.boundary.RunRequest;
 import io.cairn.runs.boundary.Runs;
 import io.cairn.runs.entity.Run;
 import io.cairn.runs.entity.RunState;
+import io.cairn.runs.entity.StepRun;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -41,7 +42,7 @@ public class RunsResource {
     /** The most bytes one log request returns. */
     static final int MAX_LOG_CHUNK = 1 << 20;
 
-    private static final Set<String> REQUEST_FIELDS = Set.of("tool", "version", "inputs", "pool");
+    private static final Set<String> REQUEST_FIELDS = Set.of("tool", "workflow", "version", "inputs", "pool");
 
     @Inject
     Runs runs;
@@ -106,15 +107,61 @@ public class RunsResource {
     public Response logs(@PathParam("id") String id, @QueryParam("stream") @DefaultValue("stdout") String stream,
                          @QueryParam("offset") @DefaultValue("0") String offsetText) {
         long offset = number("offset", offsetText, Long.MAX_VALUE);
-        LogStream which = switch (stream.toLowerCase(Locale.ROOT)) {
+        LogChunk chunk = runs.logs(id, logStream(stream), offset, MAX_LOG_CHUNK);
+        return Response.ok(chunk.data(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+                .header("Cairn-Log-Offset", chunk.nextOffset())
+                .build();
+    }
+
+    /**
+     * A workflow run's step instances: key, state, times, attempts, exit code, message and links
+     * to their logs. Empty for a tool run.
+     */
+    @GET
+    @Path("{id}/steps")
+    public JsonObject steps(@PathParam("id") String id) {
+        String self = uri.getBaseUriBuilder().path("v1/runs/{id}").build(id).toString();
+        JsonArrayBuilder items = Json.createArrayBuilder();
+        for (StepRun step : runs.steps(id)) {
+            JsonObjectBuilder json = Json.createObjectBuilder()
+                    .add("id", step.getId())
+                    .add("key", step.getStepKey())
+                    .add("state", step.getState().name())
+                    .add("attempts", step.getAttempts());
+            add(json, "exitCode", step.getExitCode());
+            add(json, "message", step.getMessage());
+            add(json, "createdAt", step.getCreatedAt());
+            add(json, "startedAt", step.getStartedAt());
+            add(json, "endedAt", step.getEndedAt());
+            String logs = self + "/steps/" + step.getId() + "/logs";
+            json.add("links", Json.createObjectBuilder()
+                    .add("stdout", logs + "?stream=stdout")
+                    .add("stderr", logs + "?stream=stderr"));
+            items.add(json);
+        }
+        return Json.createObjectBuilder().add("items", items).build();
+    }
+
+    /** A slice of a step instance's stdout or stderr, like {@code /logs} of a run. */
+    @GET
+    @Path("{id}/steps/{step}/logs")
+    @Produces(MediaType.TEXT_PLAIN)
+    public Response stepLogs(@PathParam("id") String id, @PathParam("step") String step,
+                             @QueryParam("stream") @DefaultValue("stdout") String stream,
+                             @QueryParam("offset") @DefaultValue("0") String offsetText) {
+        LogChunk chunk = runs.stepLogs(id, step, logStream(stream), number("offset", offsetText, Long.MAX_VALUE),
+                MAX_LOG_CHUNK);
+        return Response.ok(chunk.data(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+                .header("Cairn-Log-Offset", chunk.nextOffset())
+                .build();
+    }
+
+    private static LogStream logStream(String stream) {
+        return switch (stream.toLowerCase(Locale.ROOT)) {
             case "stdout" -> LogStream.STDOUT;
             case "stderr" -> LogStream.STDERR;
             default -> throw Problem.badRequest("stream must be stdout or stderr, was '" + stream + "'");
         };
-        LogChunk chunk = runs.logs(id, which, offset, MAX_LOG_CHUNK);
-        return Response.ok(chunk.data(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
-                .header("Cairn-Log-Offset", chunk.nextOffset())
-                .build();
     }
 
     /** Cancels the run: stops its job and kills its task on the backend. */
@@ -128,7 +175,7 @@ public class RunsResource {
     private JsonObject runJson(Run run) {
         JsonObjectBuilder json = Json.createObjectBuilder()
                 .add("id", run.getId())
-                .add("tool", run.getToolName())
+                .add(run.isWorkflow() ? "workflow" : "tool", run.getToolName())
                 .add("version", run.getToolVersion())
                 .add("pool", run.getPool())
                 .add("state", run.getState().name());
@@ -147,7 +194,8 @@ public class RunsResource {
                 .add("outputs", self + "/outputs")
                 .add("stdout", self + "/logs?stream=stdout")
                 .add("stderr", self + "/logs?stream=stderr")
-                .add("cancel", self + "/cancel"));
+                .add("cancel", self + "/cancel")
+                .add("steps", self + "/steps"));
         return json.build();
     }
 
@@ -171,12 +219,17 @@ public class RunsResource {
         }
         for (Object key : map.keySet()) {
             if (!REQUEST_FIELDS.contains(key)) {
-                throw Problem.badRequest("unknown field '" + key + "' in the request; fields: tool, version, inputs, pool");
+                throw Problem.badRequest("unknown field '" + key + "' in the request; fields: tool or workflow, version, inputs, pool");
             }
         }
-        Object tool = map.get("tool");
+        boolean workflow = map.containsKey("workflow");
+        if (workflow && map.containsKey("tool")) {
+            throw Problem.badRequest("give either 'tool' or 'workflow', not both");
+        }
+        Object tool = map.get(workflow ? "workflow" : "tool");
         if (!(tool instanceof String)) {
-            throw Problem.badRequest("'tool' must be the name of a registered tool (a string)");
+            throw Problem.badRequest(workflow ? "'workflow' must be the name of a registered workflow (a string)"
+                    : "'tool' must be the name of a registered tool (a string), or give 'workflow'");
         }
         Object version = map.get("version");
         if (version != null && !(version instanceof Long v && v >= 1 && v <= Integer.MAX_VALUE)) {
@@ -191,7 +244,7 @@ public class RunsResource {
             throw Problem.badRequest("'pool' must be a pool name (a string)");
         }
         return new RunRequest((String) tool, version == null ? null : Math.toIntExact((Long) version),
-                (Map<String, Object>) inputs, (String) pool);
+                (Map<String, Object>) inputs, (String) pool, workflow);
     }
 
     /** A non-negative whole query parameter, or a 400 that names it. */

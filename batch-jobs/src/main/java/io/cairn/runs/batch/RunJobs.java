@@ -4,6 +4,8 @@ import io.cairn.compute.ComputeConnection;
 import io.cairn.pools.control.ComputeGateway;
 import io.cairn.runs.boundary.Runs;
 import io.cairn.runs.control.RunExecutor;
+import io.cairn.runs.control.WorkflowExecutor;
+import io.cairn.runs.entity.StepRun;
 import io.cairn.runs.entity.Run;
 import io.cairn.runs.entity.RunState;
 import jakarta.batch.operations.JobExecutionNotRunningException;
@@ -32,6 +34,9 @@ public class RunJobs {
     /** The job XML ({@code META-INF/batch-jobs/cwl-tool-run.xml}) that runs one tool. */
     public static final String TOOL_RUN_JOB = "cwl-tool-run";
 
+    /** The job XML ({@code META-INF/batch-jobs/cwl-workflow-run.xml}) that runs one workflow. */
+    public static final String WORKFLOW_RUN_JOB = "cwl-workflow-run";
+
     private static final Logger LOG = Logger.getLogger(RunJobs.class.getName());
 
     /** Runs whose job this server started; the rest, if unfinished, were left by an earlier server. */
@@ -42,6 +47,9 @@ public class RunJobs {
 
     @Inject
     RunExecutor executor;
+
+    @Inject
+    WorkflowExecutor workflows;
 
     @Inject
     ComputeGateway gateway;
@@ -56,7 +64,7 @@ public class RunJobs {
         STARTED_HERE.add(runId);
         try {
             // the job's listener records the execution id on the run
-            return operator().start(TOOL_RUN_JOB, parameters);
+            return operator().start(runs.find(runId).isWorkflow() ? WORKFLOW_RUN_JOB : TOOL_RUN_JOB, parameters);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "run " + runId + ": the batch runtime did not start its job", e);
             executor.settle(runId, "the batch runtime did not start the run's job: " + e.getMessage());
@@ -89,8 +97,16 @@ public class RunJobs {
             try {
                 cancelTask(run);
             } finally {
-                executor.canceled(runId, "canceled on request");
+                canceled(run);
             }
+        }
+    }
+
+    private void canceled(Run run) {
+        if (run.isWorkflow()) {
+            workflows.canceled(run.getId(), "canceled on request");
+        } else {
+            executor.canceled(run.getId(), "canceled on request");
         }
     }
 
@@ -111,7 +127,7 @@ public class RunJobs {
             try {
                 cancelTask(run);
             } finally {
-                executor.canceled(runId, "canceled on request");
+                canceled(run);
             }
             return;
         }
@@ -120,6 +136,16 @@ public class RunJobs {
     }
 
     private void cancelTask(Run run) {
+        if (run.isWorkflow()) {
+            for (StepRun step : workflows.steps(run.getId())) {
+                if (!step.getState().isTerminal() && step.getBackendId() != null) {
+                    try (ComputeConnection connection = gateway.connect(run.getPool())) {
+                        connection.cancel(step.getBackendId());
+                    }
+                }
+            }
+            return;
+        }
         if (run.getBackendId() == null) {
             return;
         }

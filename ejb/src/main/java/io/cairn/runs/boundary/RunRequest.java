@@ -5,10 +5,16 @@ import java.util.Map;
 /**
  * What a client asks to run.
  *
- * @param tool    the tool's name
- * @param version the tool version, or {@code null} for the latest
- * @param inputs  the CWL job object as plain Java values
- * @param pool    the pool to run on, or {@code null} for the default pool
+ * @param tool     the tool's or workflow's name
+ * @param version  the version, or {@code null} for the latest
+ * @param inputs   the CWL job object as plain Java values
+ * @param pool     the pool to run on, or {@code null} for the default pool
+ * @param workflow whether {@code tool} names a workflow
  */
-public record RunRequest(String tool, Integer version, Map<String, Object> inputs, String pool) {
+public record RunRequest(String tool, Integer version, Map<String, Object> inputs, String pool, boolean workflow) {
+
+    /** A run of a tool. */
+    public RunRequest(String tool, Integer version, Map<String, Object> inputs, String pool) {
+        this(tool, version, inputs, pool, false);
+    }
 }

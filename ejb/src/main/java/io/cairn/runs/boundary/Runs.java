@@ -3,7 +3,7 @@ package io.cairn.runs.boundary;
 import io.cairn.compute.ComputeConnection;
 import io.cairn.compute.LogChunk;
 import io.cairn.compute.LogStream;
-import io.cairn.cwl.CommandLineTool;
+import io.cairn.cwl.CwlProcess;
 import io.cairn.cwl.CwlException;
 import io.cairn.cwl.JobInputs;
 import io.cairn.files.boundary.FileStore;
@@ -13,6 +13,7 @@ import io.cairn.platform.Problem;
 import io.cairn.pools.control.ComputeGateway;
 import io.cairn.runs.entity.Run;
 import io.cairn.runs.entity.RunState;
+import io.cairn.runs.entity.StepRun;
 import io.cairn.tools.boundary.ToolCatalog;
 import io.cairn.tools.entity.ToolVersion;
 import jakarta.ejb.Stateless;
@@ -56,12 +57,13 @@ public class Runs {
         if (request == null || request.tool() == null || request.tool().isBlank()) {
             throw Problem.badRequest("a run needs a tool: send {\"tool\": \"NAME\", \"inputs\": {...}}");
         }
-        ToolVersion version = catalog.version(request.tool(), request.version());
-        CommandLineTool tool = catalog.parsed(version);
+        ToolVersion version = catalog.version(request.workflow() ? ToolCatalog.WORKFLOW : ToolCatalog.TOOL,
+                request.tool(), request.version());
+        CwlProcess process = catalog.process(version);
         Map<String, Object> inputs = request.inputs() == null ? Map.of() : request.inputs();
         Map<String, Object> resolved;
         try {
-            resolved = JobInputs.resolve(tool, inputs);
+            resolved = JobInputs.resolve(process.inputs(), inputs);
         } catch (CwlException e) {
             throw Problem.badRequest(e.getMessage());
         }
@@ -169,6 +171,30 @@ public class Runs {
         }
         try (ComputeConnection connection = gateway.connect(run.getPool())) {
             return connection.logs(run.getBackendId(), stream, offset, maxBytes);
+        }
+    }
+
+    /** A workflow run's step instances in the order they were made (none for a tool run). */
+    public List<StepRun> steps(String runId) {
+        find(runId);
+        return em.createNamedQuery(StepRun.BY_RUN, StepRun.class).setParameter("run", runId).getResultList();
+    }
+
+    /** Reads a slice of a step instance's stdout or stderr. */
+    public LogChunk stepLogs(String runId, String stepId, LogStream stream, long offset, int maxBytes) {
+        if (offset < 0) {
+            throw Problem.badRequest("offset must be 0 or more, was " + offset);
+        }
+        Run run = find(runId);
+        StepRun step = stepId == null ? null : em.find(StepRun.class, stepId);
+        if (step == null || !step.getRunId().equals(runId)) {
+            throw Problem.notFound("run " + runId + " has no step instance with id '" + stepId + "'");
+        }
+        if (step.getBackendId() == null) {
+            return new LogChunk(new byte[0], offset);
+        }
+        try (ComputeConnection connection = gateway.connect(run.getPool())) {
+            return connection.logs(step.getBackendId(), stream, offset, maxBytes);
         }
     }
 

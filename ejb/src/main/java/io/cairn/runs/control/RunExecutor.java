@@ -213,7 +213,7 @@ public class RunExecutor {
      * checksum. Only regular files inside the run's work folder are stored (checked again here,
      * with symbolic links resolved, whatever the collector did).
      */
-    private Object storeOutputs(Object value, Path workReal) {
+    Object storeOutputs(Object value, Path workReal) {
         if (value instanceof Map<?, ?> map) {
             if ("Directory".equals(map.get("class")) && map.get("path") instanceof String) {
                 Map<String, Object> dir = new LinkedHashMap<>();
@@ -277,7 +277,7 @@ public class RunExecutor {
     }
 
     /** Copies every input File into {@code inputs/<n>/<basename>} and gives it a path. */
-    private Object stageValue(Object value, RunWorkspace workspace, int[] counter) throws IOException {
+    Object stageValue(Object value, RunWorkspace workspace, int[] counter) throws IOException {
         if (value instanceof Map<?, ?> map) {
             if ("File".equals(map.get("class"))) {
                 return stageFile(map, workspace.inputs().resolve(Integer.toString(counter[0]++)), counter);
@@ -395,7 +395,7 @@ public class RunExecutor {
     }
 
     /** The environment a tool sees: a fixed PATH, HOME and TMPDIR per CWL, then the tool's own variables. */
-    private static Map<String, String> environment(BuiltCommand command, RunWorkspace workspace) {
+    static Map<String, String> environment(BuiltCommand command, RunWorkspace workspace) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
         env.put("HOME", workspace.work().toString());
@@ -405,7 +405,7 @@ public class RunExecutor {
         return env;
     }
 
-    private static RuntimeContext runtime(CommandLineTool tool, RunWorkspace workspace) {
+    static RuntimeContext runtime(CommandLineTool tool, RunWorkspace workspace) {
         int cores = tool.resources().map(ResourceRequirement::minCores).orElse(1);
         long ram = tool.resources().map(ResourceRequirement::minRamMiB).orElse(256L);
         return new RuntimeContext(workspace.work().toString(), workspace.tmp().toString(), cores, ram);

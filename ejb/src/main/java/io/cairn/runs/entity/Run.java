@@ -36,6 +36,10 @@ public class Run implements java.io.Serializable {
     @Column(nullable = false, updatable = false)
     private String pool;
 
+    /** {@code CommandLineTool} or {@code Workflow}, as the version it runs. */
+    @Column(nullable = false, updatable = false)
+    private String kind;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private RunState state;
@@ -93,6 +97,7 @@ public class Run implements java.io.Serializable {
         this.toolVersionId = tool.getId();
         this.toolName = tool.getToolName();
         this.toolVersion = tool.getVersion();
+        this.kind = tool.getKind();
         this.pool = pool;
         this.inputs = inputsJson;
         this.state = RunState.QUEUED;
@@ -177,6 +182,14 @@ public class Run implements java.io.Serializable {
 
     public int getToolVersion() {
         return toolVersion;
+    }
+
+    public String getKind() {
+        return kind;
+    }
+
+    public boolean isWorkflow() {
+        return "Workflow".equals(kind);
     }
 
     public String getPool() {

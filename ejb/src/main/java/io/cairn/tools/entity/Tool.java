@@ -10,7 +10,7 @@ import java.time.Instant;
 /** A named tool in the registry; its content lives in immutable {@link ToolVersion}s. */
 @Entity
 @Table(name = "tool")
-@NamedQuery(name = Tool.ALL, query = "SELECT t FROM Tool t ORDER BY t.name")
+@NamedQuery(name = Tool.ALL, query = "SELECT t FROM Tool t WHERE t.kind = :kind ORDER BY t.name")
 public class Tool implements java.io.Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -23,6 +23,10 @@ public class Tool implements java.io.Serializable {
     @Column(nullable = false)
     private int latest;
 
+    /** {@code CommandLineTool} or {@code Workflow}: a name belongs to one registry. */
+    @Column(nullable = false, updatable = false)
+    private String kind;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -32,8 +36,9 @@ public class Tool implements java.io.Serializable {
     protected Tool() {
     }
 
-    public Tool(String name) {
+    public Tool(String name, String kind) {
         this.name = name;
+        this.kind = kind;
         this.latest = 0;
         this.createdAt = Instant.now();
         this.updatedAt = createdAt;
@@ -48,6 +53,10 @@ public class Tool implements java.io.Serializable {
 
     public String getName() {
         return name;
+    }
+
+    public String getKind() {
+        return kind;
     }
 
     public int getLatest() {

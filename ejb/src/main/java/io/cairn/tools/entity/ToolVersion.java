@@ -27,6 +27,10 @@ public class ToolVersion {
     @Column(name = "tool_name", nullable = false, updatable = false)
     private String toolName;
 
+    /** {@code CommandLineTool} or {@code Workflow}. */
+    @Column(nullable = false, updatable = false)
+    private String kind;
+
     @Column(nullable = false, updatable = false)
     private int version;
 
@@ -46,8 +50,9 @@ public class ToolVersion {
     protected ToolVersion() {
     }
 
-    public ToolVersion(String toolName, int version, String sha256, String label, String document) {
+    public ToolVersion(String toolName, String kind, int version, String sha256, String label, String document) {
         this.id = UUID.randomUUID().toString();
+        this.kind = kind;
         this.toolName = toolName;
         this.version = version;
         this.sha256 = sha256;
@@ -58,6 +63,14 @@ public class ToolVersion {
 
     public String getId() {
         return id;
+    }
+
+    public String getKind() {
+        return kind;
+    }
+
+    public boolean isWorkflow() {
+        return "Workflow".equals(kind);
     }
 
     public String getToolName() {

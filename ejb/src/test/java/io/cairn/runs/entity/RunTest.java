@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class RunTest {
 
     private static Run run() {
-        return new Run(new ToolVersion("t", 1, "00", null, "doc"), "local", "{}");
+        return new Run(new ToolVersion("t", "CommandLineTool", 1, "00", null, "doc"), "local", "{}");
     }
 
     @Test

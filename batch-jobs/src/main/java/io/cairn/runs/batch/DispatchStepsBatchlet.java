@@ -1,0 +1,153 @@
+package io.cairn.runs.batch;
+
+import io.cairn.compute.ComputeConnection;
+import io.cairn.compute.ComputeException;
+import io.cairn.compute.TaskSpec;
+import io.cairn.compute.TaskStatus;
+import io.cairn.platform.CairnSettings;
+import io.cairn.pools.control.ComputeGateway;
+import io.cairn.runs.boundary.Runs;
+import io.cairn.runs.control.WorkflowExecutor;
+import io.cairn.runs.entity.RunState;
+import jakarta.batch.api.AbstractBatchlet;
+import jakarta.batch.api.BatchProperty;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs a workflow's DAG: plans, submits every ready step instance to the run's pool (the pool
+ * runs as many at once as it has slots and queues the rest), waits until one of the submitted
+ * instances ends, records it, and plans again, until the DAG is done or a step instance failed.
+ * Each backend id is committed before it is waited on. A stop request cancels every running step
+ * instance on its backend.
+ */
+@Named
+@Dependent
+public class DispatchStepsBatchlet extends AbstractBatchlet {
+
+    private static final Logger LOG = Logger.getLogger(DispatchStepsBatchlet.class.getName());
+    /** Shortest and longest pause between looks at the running instances. */
+    private static final long MIN_PAUSE_MS = 5;
+    private static final long MAX_PAUSE_MS = 250;
+
+    @Inject
+    @BatchProperty
+    String runId;
+
+    @Inject
+    Runs runs;
+
+    @Inject
+    WorkflowExecutor executor;
+
+    @Inject
+    ComputeGateway gateway;
+
+    @Inject
+    CairnSettings settings;
+
+    private volatile boolean stopRequested;
+
+    @Override
+    public String process() {
+        String pool = runs.find(runId).getPool();
+        while (true) {
+            if (stopRequested || executor.state(runId) == RunState.CANCELING) {
+                cancelAll(pool);
+                executor.canceled(runId, "canceled on request");
+                return BatchStatus.STOPPED.name();
+            }
+            WorkflowExecutor.Advance next = executor.advance(runId);
+            if (next.done()) {
+                // a failed step ends the run; what else still runs is of no use now
+                next.running().forEach(r -> cancel(pool, r.backendId()));
+                return executor.state(runId).name();
+            }
+            List<WorkflowExecutor.Running> running = new ArrayList<>(next.running());
+            for (String stepId : next.queued()) {
+                TaskSpec spec = executor.stageStep(stepId);
+                if (spec == null) {
+                    continue;
+                }
+                try (ComputeConnection connection = gateway.connect(pool)) {
+                    String backendId = connection.submit(spec);
+                    executor.recordSubmitted(stepId, backendId);
+                    running.add(new WorkflowExecutor.Running(stepId, backendId, pool));
+                } catch (ComputeException e) {
+                    executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
+                }
+            }
+            if (!running.isEmpty()) {
+                waitForAnEnd(pool, running);
+            }
+        }
+    }
+
+    /** Returns once at least one of the running instances has ended and been recorded, or a stop is asked. */
+    private void waitForAnEnd(String pool, List<WorkflowExecutor.Running> running) {
+        long pause = MIN_PAUSE_MS;
+        long checkStopAt = System.nanoTime() + settings.pollSeconds() * 1_000_000_000L;
+        while (!stopRequested) {
+            boolean ended = false;
+            try (ComputeConnection connection = gateway.connect(pool)) {
+                for (WorkflowExecutor.Running r : running) {
+                    TaskStatus status = connection.status(r.backendId());
+                    if (status.state().isTerminal()) {
+                        executor.finishStep(r.stepId(), status);
+                        ended = true;
+                    } else {
+                        executor.observe(r.stepId(), status);
+                    }
+                }
+            } catch (ComputeException e) {
+                LOG.log(Level.WARNING, "run " + runId + ": pool " + pool + " did not answer; asking again", e);
+            }
+            if (ended) {
+                return;
+            }
+            if (System.nanoTime() > checkStopAt) {
+                if (executor.state(runId) == RunState.CANCELING) {
+                    return;
+                }
+                checkStopAt = System.nanoTime() + settings.pollSeconds() * 1_000_000_000L;
+            }
+            sleep(pause);
+            pause = Math.min(MAX_PAUSE_MS, pause * 2);
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopRequested = true;
+    }
+
+    private void cancelAll(String pool) {
+        for (WorkflowExecutor.Running r : executor.advance(runId).running()) {
+            cancel(pool, r.backendId());
+        }
+    }
+
+    private void cancel(String pool, String backendId) {
+        try (ComputeConnection connection = gateway.connect(pool)) {
+            connection.cancel(backendId);
+        } catch (ComputeException e) {
+            LOG.log(Level.WARNING, "run " + runId + ": could not cancel task " + backendId + " on pool " + pool, e);
+        }
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // not a stop request (that comes through stop()); a server going down leaves the run
+            // RUNNING in the database and the next server picks it up
+            LOG.fine(() -> "run " + runId + ": wait interrupted");
+        }
+    }
+}

@@ -1,0 +1,356 @@
+package io.cairn.runs.control;
+
+import io.cairn.compute.TaskSpec;
+import io.cairn.compute.TaskState;
+import io.cairn.compute.TaskStatus;
+import io.cairn.cwl.BuiltCommand;
+import io.cairn.cwl.CommandLineBuilder;
+import io.cairn.cwl.CommandLineTool;
+import io.cairn.cwl.CwlException;
+import io.cairn.cwl.DagPlanner;
+import io.cairn.cwl.DockerRequirement;
+import io.cairn.cwl.JobInputs;
+import io.cairn.cwl.OutputCollector;
+import io.cairn.cwl.RuntimeContext;
+import io.cairn.cwl.Workflow;
+import io.cairn.files.boundary.FileStore;
+import io.cairn.platform.CairnSettings;
+import io.cairn.platform.JsonValues;
+import io.cairn.platform.Problem;
+import io.cairn.runs.entity.Run;
+import io.cairn.runs.entity.RunState;
+import io.cairn.runs.entity.StepRun;
+import io.cairn.tools.boundary.ToolCatalog;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The work of a workflow run's batch steps. The DAG's state is the run's {@link StepRun} rows:
+ * {@link #advance} plans from the finished ones ({@link DagPlanner}) and records a row for every
+ * step instance that became ready; the dispatcher then stages and submits them and reports each
+ * end. Every method runs in its own transaction and is idempotent, so a run picked up again after
+ * a crash goes on from what is recorded: finished instances are not run again, submitted ones are
+ * adopted by their backend id.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+public class WorkflowExecutor {
+
+    /** A step instance that runs on a backend. */
+    public record Running(String stepId, String backendId, String pool) {
+    }
+
+    /**
+     * What the dispatcher does next.
+     *
+     * @param done    the DAG is complete or the run has ended
+     * @param queued  step instances to stage and submit
+     * @param running step instances submitted and not yet ended
+     */
+    public record Advance(boolean done, List<String> queued, List<Running> running) {
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    ToolCatalog catalog;
+
+    @Inject
+    FileStore files;
+
+    @Inject
+    CairnSettings settings;
+
+    /** Resolves the workflow's inputs against its declaration (defaults applied) and records them. */
+    public void stage(String runId) {
+        Run run = run(runId);
+        if (run.getState().isTerminal() || run.isStaged()) {
+            return;
+        }
+        try {
+            Workflow wf = workflow(run);
+            Map<String, Object> resolved = JobInputs.resolve(wf.inputs(), jobObject(run.getInputs()));
+            run.recordStaging(JsonValues.write(resolved), null, null, null);
+            run.moveTo(RunState.INITIALIZING);
+        } catch (CwlException | Problem e) {
+            run.fail(RunState.SYSTEM_ERROR, "staging failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Plans the run from its finished step instances: records the newly ready ones, fails the run
+     * when a step instance failed, and tells the dispatcher what to do.
+     */
+    public Advance advance(String runId) {
+        Run run = run(runId);
+        List<StepRun> steps = steps(runId);
+        List<Running> running = new ArrayList<>();
+        List<String> queued = new ArrayList<>();
+        for (StepRun s : steps) {
+            if (!s.getState().isTerminal()) {
+                if (s.getBackendId() != null) {
+                    running.add(new Running(s.getId(), s.getBackendId(), run.getPool()));
+                } else {
+                    queued.add(s.getId());
+                }
+            }
+        }
+        if (run.getState().isTerminal() || run.getState() == RunState.CANCELING) {
+            return new Advance(true, List.of(), running);
+        }
+        for (StepRun s : steps) {
+            if (s.getState().isTerminal() && s.getState() != RunState.COMPLETE) {
+                RunState end = s.getState() == RunState.EXECUTOR_ERROR ? RunState.EXECUTOR_ERROR : RunState.SYSTEM_ERROR;
+                run.fail(end, "step " + s.getStepKey() + " ended " + s.getState()
+                        + (s.getMessage() == null ? "" : ": " + s.getMessage()));
+                return new Advance(true, List.of(), running);
+            }
+        }
+        DagPlanner.Plan plan;
+        try {
+            plan = plan(run, steps);
+        } catch (CwlException | Problem e) {
+            run.fail(RunState.SYSTEM_ERROR, "the workflow could not be evaluated: " + e.getMessage());
+            return new Advance(true, List.of(), running);
+        }
+        if (plan.complete()) {
+            return new Advance(true, List.of(), List.of());
+        }
+        Set<String> known = new HashSet<>();
+        steps.forEach(s -> known.add(s.getStepKey()));
+        int seq = steps.size();
+        for (DagPlanner.Task task : plan.ready()) {
+            if (known.add(task.key())) {
+                StepRun step = new StepRun(runId, task.key(), seq++, JsonValues.write(task.inputs()));
+                em.persist(step);
+                queued.add(step.getId());
+            }
+        }
+        run.moveTo(RunState.RUNNING);
+        return new Advance(false, queued, running);
+    }
+
+    /** Records the workflow's outputs once its DAG is complete; the run ends COMPLETE. */
+    public void collect(String runId) {
+        Run run = run(runId);
+        if (run.getState().isTerminal()) {
+            return;
+        }
+        try {
+            DagPlanner.Plan plan = plan(run, steps(runId));
+            if (!plan.complete()) {
+                run.fail(RunState.SYSTEM_ERROR, "the run's dispatch ended before its steps did");
+                return;
+            }
+            run.recordOutputs(JsonValues.write(plan.outputs()));
+            run.moveTo(RunState.COMPLETE);
+        } catch (CwlException | Problem e) {
+            run.fail(RunState.SYSTEM_ERROR, "the workflow's outputs could not be worked out: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Copies a step instance's input files into its folder and builds its command line. Inputs the
+     * step's tool refuses end the instance (and so the run) with the reason.
+     *
+     * @return the task to submit, or null when the instance ended here
+     */
+    public TaskSpec stageStep(String stepId) {
+        StepRun step = step(stepId);
+        if (step.getState().isTerminal()) {
+            return null;
+        }
+        Run run = em.find(Run.class, step.getRunId());
+        RunWorkspace workspace = workspace(step);
+        CommandLineTool tool;
+        try {
+            tool = DagPlanner.toolAt(workflow(run), step.getStepKey());
+        } catch (CwlException e) {
+            step.fail(RunState.SYSTEM_ERROR, e.getMessage());
+            return null;
+        }
+        if (!step.isStaged()) {
+            try {
+                Map<String, Object> resolved = JobInputs.resolve(tool, jobObject(step.getInputs()));
+                Files.createDirectories(workspace.work());
+                Files.createDirectories(workspace.tmp());
+                Files.createDirectories(workspace.logs());
+                Files.createDirectories(workspace.inputs());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> staged = (Map<String, Object>) helper().stageValue(resolved, workspace, new int[1]);
+                BuiltCommand command = CommandLineBuilder.build(tool, staged, RunExecutor.runtime(tool, workspace));
+                Map<String, Object> stored = new LinkedHashMap<>();
+                stored.put("argv", command.argv());
+                stored.put("env", RunExecutor.environment(command, workspace));
+                stored.put("stdin", command.stdin());
+                step.recordStaging(JsonValues.write(staged), JsonValues.write(stored),
+                        workspace.streamFile(command.stdoutFile(), "stdout.txt").toString(),
+                        workspace.streamFile(command.stderrFile(), "stderr.txt").toString());
+                step.moveTo(RunState.INITIALIZING);
+            } catch (CwlException | Problem | IllegalArgumentException e) {
+                step.fail(RunState.SYSTEM_ERROR, "staging failed: " + e.getMessage());
+                return null;
+            } catch (IOException | UncheckedIOException e) {
+                step.fail(RunState.SYSTEM_ERROR, "staging failed: could not prepare " + workspace.root() + ": " + e.getMessage());
+                return null;
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stored = (Map<String, Object>) JsonValues.parse(step.getCommandLine(), "stored command line");
+        @SuppressWarnings("unchecked")
+        List<String> argv = new ArrayList<>((List<String>) stored.get("argv"));
+        @SuppressWarnings("unchecked")
+        Map<String, String> env = new LinkedHashMap<>((Map<String, String>) stored.get("env"));
+        RuntimeContext runtime = RunExecutor.runtime(tool, workspace);
+        return new TaskSpec(step.getId(), argv, env, workspace.work().toString(), (String) stored.get("stdin"),
+                step.getStdoutPath(), step.getStderrPath(), runtime.cores(), runtime.ram(),
+                tool.docker().map(DockerRequirement::image).orElse(null));
+    }
+
+    /** Records the backend id of a step instance's task; committed before anyone waits on it. */
+    public void recordSubmitted(String stepId, String backendId) {
+        StepRun step = step(stepId);
+        step.recordBackendId(backendId);
+    }
+
+    /** Ends a step instance that could not be submitted. */
+    public void failStep(String stepId, String reason) {
+        step(stepId).fail(RunState.SYSTEM_ERROR, reason);
+    }
+
+    /** Ends a step instance from its task's final status, collecting its outputs on success. */
+    public void finishStep(String stepId, TaskStatus status) {
+        StepRun step = step(stepId);
+        if (step.getState().isTerminal()) {
+            return;
+        }
+        step.recordStart(status.startedAt());
+        switch (status.state()) {
+            case CANCELED -> step.fail(RunState.CANCELED, status.message() == null ? "canceled" : status.message());
+            case SYSTEM_ERROR -> step.fail(RunState.SYSTEM_ERROR, "the pool lost the task: " + status.message());
+            default -> finishWithExitCode(step, status.exitCode());
+        }
+    }
+
+    /** Follows the backend's word while a step instance runs. */
+    public void observe(String stepId, TaskStatus status) {
+        if (status.state() == TaskState.RUNNING) {
+            step(stepId).moveTo(RunState.RUNNING);
+        }
+    }
+
+    /** Ends a canceled run and every step instance of it that had not ended. */
+    public void canceled(String runId, String reason) {
+        Run run = run(runId);
+        for (StepRun s : steps(runId)) {
+            s.fail(RunState.CANCELED, reason);
+        }
+        run.fail(RunState.CANCELED, reason);
+    }
+
+    /** The run's step instances in the order they were made. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<StepRun> steps(String runId) {
+        return em.createNamedQuery(StepRun.BY_RUN, StepRun.class).setParameter("run", runId).getResultList();
+    }
+
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public RunState state(String runId) {
+        Run run = em.find(Run.class, runId);
+        if (run == null) {
+            throw Problem.notFound("no run with id '" + runId + "'");
+        }
+        return run.getState();
+    }
+
+    private void finishWithExitCode(StepRun step, Integer exitCode) {
+        step.recordExitCode(exitCode);
+        Run run = em.find(Run.class, step.getRunId());
+        CommandLineTool tool = DagPlanner.toolAt(workflow(run), step.getStepKey());
+        if (exitCode == null || !tool.successCodes().contains(exitCode)) {
+            step.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode);
+            return;
+        }
+        RunWorkspace workspace = workspace(step);
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(step.getStagedInputs(), "staged inputs");
+            RuntimeContext runtime = RunExecutor.runtime(tool, workspace);
+            BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
+            Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime, command);
+            step.complete(JsonValues.write(helper().storeOutputs(collected, workspace.work().toRealPath())));
+        } catch (CwlException e) {
+            step.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode
+                    + " but its outputs are not as described: " + e.getMessage());
+        } catch (IOException e) {
+            step.fail(RunState.SYSTEM_ERROR, "the step's output folder cannot be read: " + e.getMessage());
+        }
+    }
+
+    private DagPlanner.Plan plan(Run run, List<StepRun> steps) {
+        Workflow wf = workflow(run);
+        Map<String, Object> inputs = jobObject(run.getStagedInputs());
+        Map<String, Map<String, Object>> finished = new HashMap<>();
+        for (StepRun s : steps) {
+            if (s.getState() == RunState.COMPLETE) {
+                finished.put(s.getStepKey(), jobObject(s.getOutputs()));
+            }
+        }
+        return DagPlanner.plan(wf, inputs, finished);
+    }
+
+    private Workflow workflow(Run run) {
+        return catalog.workflow(catalog.versionById(run.getToolVersionId()));
+    }
+
+    /** Each step instance works in {@code runs/<run>/steps/<seq>}. */
+    private RunWorkspace workspace(StepRun step) {
+        return new RunWorkspace(settings.runsDir().resolve(step.getRunId()).resolve("steps")
+                .resolve(Integer.toString(step.getSeq())));
+    }
+
+    /** The tool-run staging and output storing, shared with single-tool runs. */
+    private RunExecutor helper() {
+        RunExecutor helper = new RunExecutor();
+        helper.files = files;
+        helper.settings = settings;
+        return helper;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> jobObject(String json) {
+        return json == null ? Map.of() : (Map<String, Object>) JsonValues.parse(json, "stored values");
+    }
+
+    private Run run(String runId) {
+        Run run = em.find(Run.class, runId, LockModeType.PESSIMISTIC_WRITE);
+        if (run == null) {
+            throw Problem.notFound("no run with id '" + runId + "'");
+        }
+        return run;
+    }
+
+    private StepRun step(String stepId) {
+        StepRun step = em.find(StepRun.class, stepId, LockModeType.PESSIMISTIC_WRITE);
+        if (step == null) {
+            throw Problem.notFound("no step instance with id '" + stepId + "'");
+        }
+        return step;
+    }
+}
