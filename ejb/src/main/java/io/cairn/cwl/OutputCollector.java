@@ -65,7 +65,7 @@ public final class OutputCollector {
         List<String> paths = new ArrayList<>();
         Map<String, Object> result;
         if (Files.isRegularFile(root.resolve(CWL_OUTPUT_JSON), LinkOption.NOFOLLOW_LINKS)) {
-            result = fromCwlOutputJson(tool, root, realRoot, errors, paths);
+            result = fromCwlOutputJson(tool, root, realRoot, inputFiles(inputs), errors, paths);
         } else {
             Map<String, Object> context = CommandLineBuilder.context(tool, inputs, runtime);
             @SuppressWarnings("unchecked")
@@ -514,7 +514,26 @@ public final class OutputCollector {
 
     // ---------------------------------------------------------------- cwl.output.json
 
+    /** The paths of the Files of the run's inputs (also in listings and secondaryFiles). */
+    private static java.util.Set<String> inputFiles(Object value) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        collectInputFiles(value, out);
+        return out;
+    }
+
+    private static void collectInputFiles(Object value, java.util.Set<String> out) {
+        if (value instanceof Map<?, ?> map) {
+            if ("File".equals(map.get("class")) && map.get("path") instanceof String p) {
+                out.add(Path.of(p).toAbsolutePath().normalize().toString());
+            }
+            map.values().forEach(v -> collectInputFiles(v, out));
+        } else if (value instanceof List<?> list) {
+            list.forEach(v -> collectInputFiles(v, out));
+        }
+    }
+
     private static Map<String, Object> fromCwlOutputJson(CommandLineTool tool, Path root, Path realRoot,
+                                                         java.util.Set<String> inputFiles,
                                                          List<String> errors, List<String> paths) {
         Object parsed;
         try {
@@ -540,7 +559,7 @@ public final class OutputCollector {
         for (OutputParameter output : tool.outputs()) {
             String path = "outputs." + output.id();
             int before = errors.size();
-            Object value = localizeFiles(object.get(output.id()), root, realRoot, path, errors);
+            Object value = localizeFiles(object.get(output.id()), root, realRoot, inputFiles, path, errors);
             if (errors.size() == before) {
                 value = JobInputs.check(output.type(), value, path, errors);
             }
@@ -557,11 +576,12 @@ public final class OutputCollector {
      * (in lists, in maps, in secondaryFiles), is replaced by one whose path is inside the output
      * directory, with symbolic links resolved; any other is reported and becomes null.
      */
-    private static Object localizeFiles(Object value, Path root, Path realRoot, String where, List<String> errors) {
+    private static Object localizeFiles(Object value, Path root, Path realRoot, java.util.Set<String> inputFiles,
+                                        String where, List<String> errors) {
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
-                out.add(localizeFiles(list.get(i), root, realRoot, where + "[" + i + "]", errors));
+                out.add(localizeFiles(list.get(i), root, realRoot, inputFiles, where + "[" + i + "]", errors));
             }
             return out;
         }
@@ -570,16 +590,17 @@ public final class OutputCollector {
         }
         Object cls = map.get("class");
         if ("File".equals(cls) || "Directory".equals(cls)) {
-            return localizeFile(map, (String) cls, root, realRoot, where, errors);
+            return localizeFile(map, (String) cls, root, realRoot, inputFiles, where, errors);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         map.forEach((k, v) -> out.put(String.valueOf(k),
-                localizeFiles(v, root, realRoot, where + "." + k, errors)));
+                localizeFiles(v, root, realRoot, inputFiles, where + "." + k, errors)));
         return out;
     }
 
     private static Map<String, Object> localizeFile(Map<?, ?> file, String cls, Path root, Path realRoot,
-                                                    String where, List<String> errors) {
+                                                    java.util.Set<String> inputFiles, String where,
+                                                    List<String> errors) {
         boolean isFile = "File".equals(cls);
         Object ref = file.get("path") != null ? file.get("path") : file.get("location");
         if (!(ref instanceof String s) || s.isEmpty()) {
@@ -602,6 +623,15 @@ public final class OutputCollector {
             return null;
         }
         target = target.toAbsolutePath().normalize();
+        if (isFile && !target.startsWith(root) && inputFiles.contains(target.toString())
+                && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            // handing an input File back as an output (CWL allows it); only the run's own staged inputs
+            Map<String, Object> out = fileValue(target);
+            if (file.get("format") instanceof String format) {
+                out.put("format", format);
+            }
+            return out;
+        }
         if (!target.startsWith(root)) {
             errors.add(where + ": '" + s + "' is outside the output directory");
             return null;
@@ -641,7 +671,7 @@ public final class OutputCollector {
                 String at = where + ".secondaryFiles[" + i + "]";
                 Object item = secondary.get(i);
                 if (item instanceof Map<?, ?> m && ("File".equals(m.get("class")) || "Directory".equals(m.get("class")))) {
-                    localized.add(localizeFile(m, (String) m.get("class"), root, realRoot, at, errors));
+                    localized.add(localizeFile(m, (String) m.get("class"), root, realRoot, inputFiles, at, errors));
                 } else {
                     errors.add(at + ": expected a File or Directory, got " + CwlValues.describe(item));
                 }

@@ -151,4 +151,32 @@ class RecordEnumTest {
                 "inputs: {r: {type: {type: record, fields: [{name: a, type: int, bogus: 1}]}}}", "outputs: []")));
         assertEquals("inputs.r.type.fields.a.bogus", unknown.path());
     }
+
+    @Test
+    void recordWithADefaultFileRoundTripsThroughCwlOutputJson(@TempDir Path inputs) throws IOException {
+        // record_with_default: the echoed record names the staged input File, outside the output folder
+        CommandLineTool tool = Fixtures.conformance("paramref_arguments_roundtrip.cwl");
+        Path whale = Files.writeString(inputs.resolve("whale.txt"), "whale");
+        Map<String, Object> resolved = JobInputs.resolve(tool, Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> record = new java.util.LinkedHashMap<>((Map<String, Object>) resolved.get("a_record"));
+        record.put("sixth", Fixtures.file(whale.toString()));
+        Map<String, Object> staged = Map.of("a_record", record);
+        RuntimeContext runtime = new RuntimeContext(outdir.toString(), "/tmp/t", 1, 256);
+        BuiltCommand cmd = CommandLineBuilder.build(tool, staged, runtime);
+        Files.writeString(outdir.resolve("cwl.output.json"), String.join(" ", cmd.argv().subList(1, 4)));
+        Map<?, ?> same = (Map<?, ?>) OutputCollector.collect(tool, outdir, staged, runtime, cmd).get("same_record");
+        assertEquals("y", same.get("first"));
+        assertEquals(4242424242L, same.get("fourth"));
+        assertEquals(whale.toString(), ((Map<?, ?>) same.get("sixth")).get("path"));
+
+        Path other = Files.writeString(inputs.resolve("other.txt"), "not an input");
+        Files.writeString(outdir.resolve("cwl.output.json"), "{\"same_record\": {\"first\": \"y\", \"second\": 1, "
+                + "\"third\": 1, \"fourth\": 1, \"fifth\": 1, \"sixth\": {\"class\": \"File\", \"path\": \""
+                + other + "\"}}}");
+        CwlException e = assertThrows(CwlException.class,
+                () -> OutputCollector.collect(tool, outdir, staged, runtime, cmd));
+        assertTrue(e.getMessage().endsWith("'" + other + "' is outside the output directory (at outputs.same_record)"),
+                e.getMessage());
+    }
 }

@@ -256,9 +256,11 @@ public class RunExecutor {
     private static Path insideWork(Path file, Path workReal) {
         try {
             Path real = file.toRealPath();
-            if (!real.startsWith(workReal) || !Files.isRegularFile(real)) {
+            // the work folder, or the staged inputs beside it (an input handed back as an output)
+            Path inputsReal = workReal.resolveSibling("inputs");
+            if (!(real.startsWith(workReal) || real.startsWith(inputsReal)) || !Files.isRegularFile(real)) {
                 throw new CwlException(CwlException.Kind.INVALID, "output file '" + file
-                        + "' is not a regular file inside the run's output folder", null, null);
+                        + "' is not a regular file inside the run's output folder or its staged inputs", null, null);
             }
             return real;
         } catch (IOException e) {
