@@ -180,6 +180,9 @@ public final class CommandLineBuilder {
         if (value == null) {
             return;
         }
+        if (type != null && type.isUnion()) {
+            type = JobInputs.alternativeFor(type, value);
+        }
         if (value instanceof Boolean b) {
             if (b && prefix != null) {
                 argv.add(prefix);

@@ -666,11 +666,21 @@ public final class CwlParser {
             if (others.isEmpty()) {
                 return CwlType.of("null");
             }
+            CwlType type;
             if (others.size() > 1) {
-                throw CwlException.unsupported("union types other than [\"null\", X] are not supported; got a union "
-                        + "of " + node.items().size() + " types", path, node.line());
+                List<CwlType> alternatives = new ArrayList<>();
+                for (int i = 0; i < others.size(); i++) {
+                    CwlType alternative = parseType(others.get(i), path + "[" + i + "]", input);
+                    if (alternative.isUnion() || alternative.optional() || alternative.hasNestedBinding()) {
+                        throw CwlException.unsupported("a union alternative must be a plain type without its own "
+                                + "bindings or null; got " + alternative, path + "[" + i + "]", others.get(i).line());
+                    }
+                    alternatives.add(alternative);
+                }
+                type = CwlType.unionOf(alternatives);
+            } else {
+                type = parseType(others.get(0), path, input);
             }
-            CwlType type = parseType(others.get(0), path, input);
             return nullable ? type.asOptional() : type;
         }
         if (node.isMap()) {

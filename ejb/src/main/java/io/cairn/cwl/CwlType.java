@@ -27,6 +27,7 @@ public final class CwlType {
     private final CommandLineBinding itemBinding;
     private final List<Field> fields;
     private final List<String> symbols;
+    private final List<CwlType> alternatives;
 
     /**
      * A field of a record type: an input field carries an {@link InputParameter} (for its type,
@@ -48,33 +49,54 @@ public final class CwlType {
     }
 
     private CwlType(String name, CwlType items, boolean optional, CommandLineBinding itemBinding,
-                    List<Field> fields, List<String> symbols) {
+                    List<Field> fields, List<String> symbols, List<CwlType> alternatives) {
         this.name = Objects.requireNonNull(name);
         this.items = items;
         this.optional = optional;
         this.itemBinding = itemBinding;
         this.fields = fields == null ? List.of() : List.copyOf(fields);
         this.symbols = symbols == null ? List.of() : List.copyOf(symbols);
+        this.alternatives = alternatives == null ? List.of() : List.copyOf(alternatives);
     }
 
     private CwlType(String name, CwlType items, boolean optional, CommandLineBinding itemBinding) {
-        this(name, items, optional, itemBinding, null, null);
+        this(name, items, optional, itemBinding, null, null, null);
+    }
+
+    /**
+     * A union of two or more non-null types ({@code [File, Directory]}); a value takes the first
+     * alternative it fits. {@code null} in a union is {@link #optional()} instead.
+     */
+    public static CwlType unionOf(List<CwlType> alternatives) {
+        if (alternatives.size() < 2) {
+            throw new IllegalArgumentException("a union needs at least two types");
+        }
+        return new CwlType("union", null, false, null, null, null, alternatives);
+    }
+
+    /** The alternatives of a union; empty for other types. */
+    public List<CwlType> alternatives() {
+        return alternatives;
+    }
+
+    public boolean isUnion() {
+        return "union".equals(name);
     }
 
     /** A record type with the given fields. */
     public static CwlType recordOf(List<Field> fields) {
-        return new CwlType("record", null, false, null, Objects.requireNonNull(fields), null);
+        return new CwlType("record", null, false, null, Objects.requireNonNull(fields), null, null);
     }
 
     /** An enum type with the given symbols (short names). */
     public static CwlType enumOf(List<String> symbols) {
-        return new CwlType("enum", null, false, null, null, Objects.requireNonNull(symbols));
+        return new CwlType("enum", null, false, null, null, Objects.requireNonNull(symbols), null);
     }
 
     /** A non-array type such as {@code "string"} or {@code "File"}. */
     public static CwlType of(String name) {
-        if ("array".equals(name) || "record".equals(name) || "enum".equals(name)) {
-            throw new IllegalArgumentException("use CwlType.arrayOf, recordOf or enumOf for " + name);
+        if ("array".equals(name) || "record".equals(name) || "enum".equals(name) || "union".equals(name)) {
+            throw new IllegalArgumentException("use CwlType.arrayOf, recordOf, enumOf or unionOf for " + name);
         }
         return new CwlType(name, null, false, null);
     }
@@ -89,7 +111,7 @@ public final class CwlType {
 
     /** The same type, but also accepting {@code null}. */
     public CwlType asOptional() {
-        return optional ? this : new CwlType(name, items, true, itemBinding, fields, symbols);
+        return optional ? this : new CwlType(name, items, true, itemBinding, fields, symbols, alternatives);
     }
 
     /** {@code "string"}, {@code "File"}, {@code "array"}, ... */
@@ -151,8 +173,13 @@ public final class CwlType {
      * array of one of them.
      */
     public boolean isGlobbable() {
-        return isFile() || isDirectory()
-                || (isArray() && (items.isFile() || items.isDirectory()) && !items.optional());
+        return isFileOrDirectory(this) || (isArray() && isFileOrDirectory(items) && !items.optional());
+    }
+
+    /** File, Directory, or a union of only those. */
+    private static boolean isFileOrDirectory(CwlType t) {
+        return t.isFile() || t.isDirectory()
+                || (t.isUnion() && t.alternatives.stream().allMatch(a -> a.isFile() || a.isDirectory()));
     }
 
     /** True when this type, or an array element type below it, carries an element binding. */
@@ -167,7 +194,9 @@ public final class CwlType {
     public String toString() {
         String base = isArray() ? items + "[]"
                 : isRecord() ? "record{" + String.join(", ", fields.stream().map(f -> f.name() + ": " + f.type()).toList()) + "}"
-                : isEnum() ? "enum[" + String.join(", ", symbols) + "]" : name;
+                : isEnum() ? "enum[" + String.join(", ", symbols) + "]"
+                : isUnion() ? "[" + String.join(", ", alternatives.stream().map(CwlType::toString).toList()) + "]"
+                : name;
         return optional ? base + "?" : base;
     }
 
@@ -175,11 +204,11 @@ public final class CwlType {
     public boolean equals(Object o) {
         return o instanceof CwlType t && name.equals(t.name) && optional == t.optional
                 && Objects.equals(items, t.items) && Objects.equals(itemBinding, t.itemBinding)
-                && fields.equals(t.fields) && symbols.equals(t.symbols);
+                && fields.equals(t.fields) && symbols.equals(t.symbols) && alternatives.equals(t.alternatives);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, items, optional, itemBinding, fields, symbols);
+        return Objects.hash(name, items, optional, itemBinding, fields, symbols, alternatives);
     }
 }

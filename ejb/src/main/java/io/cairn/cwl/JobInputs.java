@@ -269,6 +269,14 @@ public final class JobInputs {
                 return null;
             case "record":
                 return checkRecord(type, value, path, errors);
+            case "union": {
+                CwlType match = alternativeFor(type, value);
+                if (match != null) {
+                    return check(match, value, path, errors);
+                }
+                errors.add(path + ": expected " + type + ", got " + CwlValues.describe(value));
+                return null;
+            }
             case "Any":
                 return normalize(value);
             case "array":
@@ -330,6 +338,18 @@ public final class JobInputs {
             errors.add(path + ": a File needs \"location\" or \"path\" (or \"contents\" for a file literal)");
         }
         return errors.size() == before ? normalize(value) : null;
+    }
+
+    /** The first alternative of a union the value fits, or null. */
+    static CwlType alternativeFor(CwlType union, Object value) {
+        for (CwlType alternative : union.alternatives()) {
+            List<String> trial = new ArrayList<>();
+            check(alternative, value, "", trial);
+            if (trial.isEmpty()) {
+                return alternative;
+            }
+        }
+        return null;
     }
 
     /**

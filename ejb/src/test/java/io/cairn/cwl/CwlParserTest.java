@@ -329,7 +329,7 @@ class CwlParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "inputs: {d: [int, string]}|inputs.d.type|union types other than",
+        "inputs: {d: [int, [string, File]]}|inputs.d.type[1]|a union alternative must be a plain type",
         "inputs: {d: '#Stage'}|inputs.d.type|type reference '#Stage'",
         "inputs: {d: {type: int, inputBinding: {position: $(self)}}}|inputs.d.inputBinding.position|expressions in 'position'",
         "arguments: ['${return 1;}']|arguments[0]|JavaScript code ${return 1;} is not supported",
