@@ -10,9 +10,17 @@ package io.cairn.cwl;
  * @param itemSeparator joins array elements into one element when set
  * @param valueFrom     raw string, may contain parameter references; evaluated with {@code self}
  *                      bound to the input value
+ * @param shellQuote    under ShellCommandRequirement, whether the elements are quoted for the
+ *                      shell (default true); without it, the value has no effect
  */
 public record CommandLineBinding(Integer position, String prefix, boolean separate, String itemSeparator,
-                                 String valueFrom) {
+                                 String valueFrom, boolean shellQuote) {
+
+    /** A binding with {@code shellQuote: true}. */
+    public CommandLineBinding(Integer position, String prefix, boolean separate, String itemSeparator,
+                              String valueFrom) {
+        this(position, prefix, separate, itemSeparator, valueFrom, true);
+    }
 
     /** The binding for a literal or parameter-reference entry of {@code arguments}. */
     public static CommandLineBinding ofValue(String valueFrom) {

@@ -62,12 +62,24 @@ public final class CommandLineBuilder {
         pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
 
         List<String> argv = new ArrayList<>(tool.baseCommand());
+        List<Boolean> quoted = new ArrayList<>();
+        tool.baseCommand().forEach(c -> quoted.add(true));
         for (Pending p : pending) {
             emit(argv, p.binding(), p.value(), p.type(), tool, context, p.path());
+            while (quoted.size() < argv.size()) {
+                quoted.add(p.binding() == null || p.binding().shellQuote());
+            }
         }
         if (argv.isEmpty()) {
             throw CwlException.invalid("the command line is empty: the tool has no baseCommand and no bound "
                     + "argument produced a value", "baseCommand", null);
+        }
+        if (tool.shellCommand()) {
+            StringBuilder script = new StringBuilder();
+            for (int i = 0; i < argv.size(); i++) {
+                script.append(i == 0 ? "" : " ").append(quoted.get(i) ? shellQuote(argv.get(i)) : argv.get(i));
+            }
+            argv = List.of("/bin/sh", "-c", script.toString());
         }
         String stdin = stdinPath(tool, context);
         String stdout = streamFile(tool, tool.stdout(), OutputParameter.StreamKind.STDOUT, context, "stdout");
@@ -110,8 +122,14 @@ public final class CommandLineBuilder {
     }
 
     static Object evaluate(CommandLineTool tool, String text, Map<String, Object> context, Object self, String path) {
+        return evaluate(tool, text, context, self, path, false);
+    }
+
+    /** With {@code bindSelf}, {@code self} is set even when null (outputEval always binds it). */
+    static Object evaluate(CommandLineTool tool, String text, Map<String, Object> context, Object self, String path,
+                           boolean bindSelf) {
         Map<String, Object> ctx = context;
-        if (self != null) {
+        if (self != null || bindSelf) {
             ctx = new HashMap<>(context);
             ctx.put("self", self);
         }
@@ -162,6 +180,9 @@ public final class CommandLineBuilder {
         if (value == null) {
             return;
         }
+        if (type != null && type.isUnion()) {
+            type = JobInputs.alternativeFor(type, value);
+        }
         if (value instanceof Boolean b) {
             if (b && prefix != null) {
                 argv.add(prefix);
@@ -198,8 +219,15 @@ public final class CommandLineBuilder {
             }
             return;
         }
+        if (value instanceof Map<?, ?> map && type != null && type.isRecord() && !CwlValues.isFileOrDirectory(map)) {
+            if (prefix != null) {
+                argv.add(prefix);
+            }
+            emitFields(argv, type, map, tool, context, path);
+            return;
+        }
         if (value instanceof Map<?, ?> map) {
-            if (CwlValues.isFile(map)) {
+            if (CwlValues.isFileOrDirectory(map)) {
                 add(argv, prefix, separate, text(map));
             } else if (prefix != null) {
                 argv.add(prefix);
@@ -209,9 +237,50 @@ public final class CommandLineBuilder {
         add(argv, prefix, separate, text(value));
     }
 
-    /** A single value as one command line element: File → its path, numbers in plain decimal. */
+    /**
+     * The fields of a record value that have an inputBinding (or bindings below them), sorted by
+     * {@code [position, field name]} among themselves, as CWL sorts at each level.
+     */
+    private static void emitFields(List<String> argv, CwlType type, Map<?, ?> record, CommandLineTool tool,
+                                   Map<String, Object> context, String path) {
+        List<Pending> pending = new ArrayList<>();
+        for (CwlType.Field field : type.fields()) {
+            InputParameter f = field.input();
+            if (f == null || (f.binding() == null && !f.type().hasNestedBinding())) {
+                continue;
+            }
+            CommandLineBinding binding = f.binding() != null ? f.binding()
+                    : new CommandLineBinding(null, null, true, null, null);
+            String at = path + "." + field.name();
+            Object value = record.get(field.name());
+            CwlType fieldType = f.type();
+            if (binding.valueFrom() != null && value != null) {
+                value = evaluate(tool, binding.valueFrom(), context, value, at + ".valueFrom");
+                fieldType = null;
+            }
+            pending.add(new Pending(List.of(binding.sortPosition(), field.name()), binding, value, fieldType, at));
+        }
+        pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
+        for (Pending p : pending) {
+            emit(argv, p.binding(), p.value(), p.type(), tool, context, p.path());
+        }
+    }
+
+    /**
+     * The text as one shell word: unchanged when it consists only of characters the shell does
+     * not interpret, otherwise in single quotes (a single quote inside becomes {@code '\''}).
+     */
+    static String shellQuote(String text) {
+        if (!text.isEmpty() && text.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9') || "@%+=:,./_-".indexOf(c) >= 0)) {
+            return text;
+        }
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    /** A single value as one command line element: File or Directory → its path, numbers in plain decimal. */
     private static String text(Object value) {
-        if (CwlValues.isFile(value)) {
+        if (CwlValues.isFileOrDirectory(value)) {
             Object path = ((Map<?, ?>) value).get("path");
             return path == null ? "null" : path.toString();
         }

@@ -36,6 +36,8 @@ public final class CommandLineTool implements CwlProcess {
     private final ResourceRequirement resources;
     private final List<String> ignoredHints;
     private final Map<String, Integer> lines;
+    private final Map<String, String> namespaces;
+    private final boolean shellCommand;
 
     CommandLineTool(Builder b) {
         this.id = b.id;
@@ -59,6 +61,8 @@ public final class CommandLineTool implements CwlProcess {
         this.resources = b.resources;
         this.ignoredHints = List.copyOf(b.ignoredHints);
         this.lines = Map.copyOf(b.lines);
+        this.namespaces = Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaces));
+        this.shellCommand = b.shellCommand;
     }
 
     /** Document id without leading {@code #}, or null. */
@@ -164,6 +168,37 @@ public final class CommandLineTool implements CwlProcess {
         return ignoredHints;
     }
 
+    /** The document's {@code $namespaces}: prefix → IRI, used to expand formats such as {@code edam:format_2330}. */
+    public Map<String, String> namespaces() {
+        return namespaces;
+    }
+
+    /**
+     * True with ShellCommandRequirement: the command line is joined into one {@code /bin/sh -c}
+     * script, every element quoted except those of bindings with {@code shellQuote: false}.
+     */
+    public boolean shellCommand() {
+        return shellCommand;
+    }
+
+    /**
+     * A format IRI with a {@code prefix:} from {@link #namespaces()} expanded; anything else as
+     * given.
+     */
+    public String expandFormat(String format) {
+        if (format == null) {
+            return null;
+        }
+        int colon = format.indexOf(':');
+        if (colon > 0) {
+            String ns = namespaces.get(format.substring(0, colon));
+            if (ns != null) {
+                return ns + format.substring(colon + 1);
+            }
+        }
+        return format;
+    }
+
     /** 1-based line of a document location such as {@code arguments[1].valueFrom}, or null. */
     Integer lineOf(String path) {
         return lines.get(path);
@@ -191,5 +226,7 @@ public final class CommandLineTool implements CwlProcess {
         ResourceRequirement resources;
         List<String> ignoredHints = new java.util.ArrayList<>();
         Map<String, Integer> lines = new LinkedHashMap<>();
+        Map<String, String> namespaces = new LinkedHashMap<>();
+        boolean shellCommand;
     }
 }

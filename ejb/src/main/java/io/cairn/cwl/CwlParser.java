@@ -16,7 +16,7 @@ import java.util.TreeSet;
 public final class CwlParser {
 
     static final List<String> SUPPORTED_REQUIREMENTS =
-            List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement");
+            List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement");
     private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
     private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
             "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
@@ -25,6 +25,14 @@ public final class CwlParser {
             "inputBinding", "streamable", "secondaryFiles", "loadContents", "loadListing");
     private static final Set<String> OUTPUT_FIELDS = Set.of("id", "type", "label", "doc", "format", "outputBinding",
             "streamable", "secondaryFiles");
+    private static final Set<String> INPUT_FIELD_FIELDS = Set.of("name", "type", "label", "doc", "format",
+            "inputBinding", "streamable", "secondaryFiles", "loadContents", "loadListing");
+    private static final Set<String> OUTPUT_FIELD_FIELDS = Set.of("name", "type", "label", "doc", "format",
+            "outputBinding", "streamable", "secondaryFiles");
+    private static final Set<String> RECORD_SCHEMA_FIELDS = Set.of("type", "fields", "label", "doc", "name",
+            "inputBinding");
+    private static final Set<String> ENUM_SCHEMA_FIELDS = Set.of("type", "symbols", "label", "doc", "name",
+            "inputBinding");
     private static final Set<String> BINDING_FIELDS = Set.of("position", "prefix", "separate", "itemSeparator",
             "valueFrom", "shellQuote", "loadContents");
     private static final Set<String> OUTPUT_BINDING_FIELDS = Set.of("glob", "loadContents", "loadListing",
@@ -32,7 +40,7 @@ public final class CwlParser {
     private static final Set<String> ARRAY_SCHEMA_FIELDS = Set.of("type", "items", "inputBinding", "label", "doc",
             "name");
     private static final List<String> TYPE_NAMES = List.of("null", "boolean", "int", "long", "float", "double",
-            "string", "File", "Any");
+            "string", "File", "Directory", "Any");
     private static final Set<String> DOCKER_FIELDS = Set.of("class", "dockerPull", "dockerImageId", "dockerLoad",
             "dockerFile", "dockerImport", "dockerOutputDirectory");
     private static final List<String> RESOURCE_FIELDS = List.of("coresMin", "coresMax", "ramMin", "ramMax",
@@ -41,7 +49,11 @@ public final class CwlParser {
             "tmpdirSize");
 
     /** A string field that may hold parameter references, checked once all input names are known. */
-    private record PendingExpression(String text, String path, int line, boolean selfBound) {
+    private record PendingExpression(String text, String path, int line, boolean selfBound, boolean afterRun) {
+
+        PendingExpression(String text, String path, int line, boolean selfBound) {
+            this(text, path, line, selfBound, false);
+        }
     }
 
     private final CommandLineTool.Builder tool = new CommandLineTool.Builder();
@@ -87,6 +99,7 @@ public final class CwlParser {
                         + String.join(", ", new TreeSet<>(TOOL_FIELDS)), key, root.get(key).line());
             }
         }
+        parseNamespaces(root.get("$namespaces"));
         tool.id = stripId(optionalString(root, "id", "id"));
         tool.label = optionalString(root, "label", "label");
         tool.doc = docText(root.get("doc"), "doc");
@@ -140,6 +153,19 @@ public final class CwlParser {
             for (int i = 0; i < node.items().size(); i++) {
                 rejectDirectives(node.items().get(i), path + "[" + i + "]");
             }
+        }
+    }
+
+    private void parseNamespaces(YamlNode node) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isMap()) {
+            throw CwlException.malformed("'$namespaces' must be a mapping of prefix: IRI, not " + node.describe(),
+                    "$namespaces", node.line());
+        }
+        for (Map.Entry<String, YamlNode> e : node.entries().entrySet()) {
+            tool.namespaces.put(e.getKey(), scalarText(e.getValue(), "$namespaces." + e.getKey(), "namespace IRI"));
         }
     }
 
@@ -221,6 +247,15 @@ public final class CwlParser {
                 case "DockerRequirement" -> parseDocker(body, path, required);
                 case "EnvVarRequirement" -> parseEnvVar(body, path, required);
                 case "ResourceRequirement" -> parseResources(body, path, required);
+                case "ShellCommandRequirement" -> {
+                    checkFields(body, Set.of("class"), "ShellCommandRequirement", path);
+                    if (required) {
+                        tool.shellCommand = true;
+                    } else {
+                        // as a hint it is not in effect: arguments stay an argument list
+                        tool.ignoredHints.add(cls);
+                    }
+                }
                 default -> {
                     if (required) {
                         throw CwlException.unsupported("unsupported requirement '" + cls + "'; supported: "
@@ -400,46 +435,65 @@ public final class CwlParser {
     private List<InputParameter> parseInputs(YamlNode node) {
         List<InputParameter> inputs = new ArrayList<>();
         for (Param p : parameterEntries(node, "inputs")) {
-            tool.lines.put(p.path(), p.line());
-            if (p.shorthandType() != null) {
-                CwlType type = parseInputTypeOrStdin(p.shorthandType(), p, p.path() + ".type");
-                inputs.add(new InputParameter(p.id(), type, null, null, null, List.of(), null));
-                continue;
-            }
-            YamlNode body = p.body();
-            checkFields(body, INPUT_FIELDS, "input parameter", p.path());
-            rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on inputs");
-            rejectPresent(body, "loadContents", p.path(), "loadContents");
-            YamlNode typeNode = required(body, "type", p.path());
-            CwlType type = parseInputTypeOrStdin(typeNode, p, p.path() + ".type");
-            boolean isStdin = typeNode.isString() && "stdin".equals(typeNode.value());
-            Object dflt = null;
-            YamlNode dfltNode = body.get("default");
-            if (dfltNode != null && !dfltNode.isNull()) {
-                dflt = dfltNode.toPlain();
-                List<String> errors = new ArrayList<>();
-                Object checked = JobInputs.check(type, dflt, p.path() + ".default", errors);
-                if (!errors.isEmpty()) {
-                    throw CwlException.malformed("default does not match type " + type + ": "
-                            + errors.get(0).substring(errors.get(0).indexOf(": ") + 2), p.path() + ".default",
-                            dfltNode.line());
-                }
-                dflt = checked;
-            }
-            CommandLineBinding binding = null;
-            YamlNode bindingNode = body.get("inputBinding");
-            if (bindingNode != null && !bindingNode.isNull()) {
-                if (isStdin) {
-                    throw CwlException.malformed("an input of type stdin must not have an inputBinding",
-                            p.path() + ".inputBinding", bindingNode.line());
-                }
-                binding = parseBinding(bindingNode, p.path() + ".inputBinding", true, false);
-            }
-            inputs.add(new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
-                    docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
-                    binding));
+            inputs.add(parseInput(p, false));
         }
         return inputs;
+    }
+
+    /** One input parameter, or (with {@code field}) one field of an input record type. */
+    private InputParameter parseInput(Param p, boolean field) {
+        tool.lines.put(p.path(), p.line());
+        if (p.shorthandType() != null) {
+            CwlType type = field ? parseType(p.shorthandType(), p.path() + ".type", true)
+                    : parseInputTypeOrStdin(p.shorthandType(), p, p.path() + ".type");
+            return new InputParameter(p.id(), type, null, null, null, List.of(), null);
+        }
+        YamlNode body = p.body();
+        checkFields(body, field ? INPUT_FIELD_FIELDS : INPUT_FIELDS, field ? "record field" : "input parameter",
+                p.path());
+        YamlNode typeNode = required(body, "type", p.path());
+        CwlType type = field ? parseType(typeNode, p.path() + ".type", true)
+                : parseInputTypeOrStdin(typeNode, p, p.path() + ".type");
+        boolean isStdin = typeNode.isString() && "stdin".equals(typeNode.value());
+        Object dflt = null;
+        YamlNode dfltNode = body.get("default");
+        if (dfltNode != null && !dfltNode.isNull()) {
+            dflt = dfltNode.toPlain();
+            List<String> errors = new ArrayList<>();
+            Object checked = JobInputs.check(type, dflt, p.path() + ".default", errors);
+            if (!errors.isEmpty()) {
+                throw CwlException.malformed("default does not match type " + type + ": "
+                        + errors.get(0).substring(errors.get(0).indexOf(": ") + 2), p.path() + ".default",
+                        dfltNode.line());
+            }
+            dflt = checked;
+        }
+        CommandLineBinding binding = null;
+        YamlNode bindingNode = body.get("inputBinding");
+        if (bindingNode != null && !bindingNode.isNull()) {
+            if (isStdin) {
+                throw CwlException.malformed("an input of type stdin must not have an inputBinding",
+                        p.path() + ".inputBinding", bindingNode.line());
+            }
+            binding = parseBinding(bindingNode, p.path() + ".inputBinding", true, false);
+        }
+        boolean loadContents = optionalBoolean(body, "loadContents", p.path(), false)
+                || (bindingNode != null && bindingNode.isMap()
+                && optionalBoolean(bindingNode, "loadContents", p.path() + ".inputBinding", false));
+        if (loadContents && !holdsFiles(type)) {
+            YamlNode at = body.has("loadContents") ? body.get("loadContents") : bindingNode.get("loadContents");
+            throw CwlException.malformed("loadContents needs an input of type File (or an array of File); '"
+                    + p.id() + "' has type " + type, p.path() + ".loadContents", at.line());
+        }
+        return new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
+                docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
+                binding, loadContents, secondaryFiles(body.get("secondaryFiles"), p.path() + ".secondaryFiles", true,
+                type));
+    }
+
+    /** Whether values of the type may be (or contain, as array elements) Files. */
+    private static boolean holdsFiles(CwlType type) {
+        return type.isFile() || "Any".equals(type.name()) || (type.isArray() && holdsFiles(type.items()));
     }
 
     private CwlType parseInputTypeOrStdin(YamlNode typeNode, Param p, String path) {
@@ -458,55 +512,118 @@ public final class CwlParser {
     private List<OutputParameter> parseOutputs(YamlNode node) {
         List<OutputParameter> outputs = new ArrayList<>();
         for (Param p : parameterEntries(node, "outputs")) {
-            tool.lines.put(p.path(), p.line());
-            YamlNode body = p.body();
-            YamlNode typeNode = p.shorthandType();
-            if (body != null) {
-                checkFields(body, OUTPUT_FIELDS, "output parameter", p.path());
-                rejectPresent(body, "secondaryFiles", p.path(), "secondaryFiles on outputs");
-                typeNode = required(body, "type", p.path());
-            }
-            String typePath = p.path() + ".type";
-            String label = body == null ? null : optionalString(body, "label", p.path() + ".label");
-            String doc = body == null ? null : docText(body.get("doc"), p.path() + ".doc");
-            List<String> format = body == null ? List.of() : formats(body.get("format"), p.path() + ".format");
-            YamlNode outputBinding = body == null ? null : body.get("outputBinding");
-            if (outputBinding != null && outputBinding.isNull()) {
-                outputBinding = null;
-            }
-            if (typeNode.isString() && ("stdout".equals(typeNode.value()) || "stderr".equals(typeNode.value()))) {
-                if (outputBinding != null) {
-                    throw CwlException.malformed("an output of type " + typeNode.value()
-                            + " must not have an outputBinding", p.path() + ".outputBinding", outputBinding.line());
-                }
-                OutputParameter.StreamKind kind = "stdout".equals(typeNode.value())
-                        ? OutputParameter.StreamKind.STDOUT : OutputParameter.StreamKind.STDERR;
-                outputs.add(new OutputParameter(p.id(), CwlType.of("File"), List.of(), label, doc, format, kind));
-                continue;
-            }
-            CwlType type = parseType(typeNode, typePath, false);
-            List<String> globs = List.of();
-            if (outputBinding != null) {
-                String obPath = p.path() + ".outputBinding";
-                if (!outputBinding.isMap()) {
-                    throw CwlException.malformed("outputBinding must be a mapping, not " + outputBinding.describe(),
-                            obPath, outputBinding.line());
-                }
-                checkFields(outputBinding, OUTPUT_BINDING_FIELDS, "outputBinding", obPath);
-                rejectPresent(outputBinding, "loadContents", obPath, "loadContents");
-                rejectPresent(outputBinding, "outputEval", obPath, "outputEval");
-                globs = parseGlobs(outputBinding.get("glob"), obPath + ".glob");
-                if (!globs.isEmpty() && !type.isFileOrFileArray()) {
-                    throw CwlException.unsupported("output '" + p.id() + "' has type " + type + " and a glob; "
-                            + "turning matched files into " + type + " needs loadContents/outputEval, which are not "
-                            + "supported; supported glob output types: File, File?, File[]", typePath,
-                            typeNode.line());
-                }
-            }
-            outputs.add(new OutputParameter(p.id(), type, globs, label, doc, format,
-                    OutputParameter.StreamKind.NONE));
+            outputs.add(parseOutput(p, false));
         }
         return outputs;
+    }
+
+    /** One output parameter, or (with {@code field}) one field of an output record type. */
+    private OutputParameter parseOutput(Param p, boolean field) {
+        tool.lines.put(p.path(), p.line());
+        YamlNode body = p.body();
+        YamlNode typeNode = p.shorthandType();
+        if (body != null) {
+            checkFields(body, field ? OUTPUT_FIELD_FIELDS : OUTPUT_FIELDS, field ? "record field" : "output parameter",
+                    p.path());
+            typeNode = required(body, "type", p.path());
+        }
+        String typePath = p.path() + ".type";
+        String label = body == null ? null : optionalString(body, "label", p.path() + ".label");
+        String doc = body == null ? null : docText(body.get("doc"), p.path() + ".doc");
+        List<String> format = body == null ? List.of() : formats(body.get("format"), p.path() + ".format");
+        YamlNode outputBinding = body == null ? null : body.get("outputBinding");
+        if (outputBinding != null && outputBinding.isNull()) {
+            outputBinding = null;
+        }
+        if (!field && typeNode.isString() && ("stdout".equals(typeNode.value()) || "stderr".equals(typeNode.value()))) {
+            if (outputBinding != null) {
+                throw CwlException.malformed("an output of type " + typeNode.value()
+                        + " must not have an outputBinding", p.path() + ".outputBinding", outputBinding.line());
+            }
+            OutputParameter.StreamKind kind = "stdout".equals(typeNode.value())
+                    ? OutputParameter.StreamKind.STDOUT : OutputParameter.StreamKind.STDERR;
+            return new OutputParameter(p.id(), CwlType.of("File"), List.of(), label, doc, format, kind);
+        }
+        CwlType type = parseType(typeNode, typePath, false);
+        List<String> globs = List.of();
+        boolean loadContents = false;
+        String outputEval = null;
+        if (outputBinding != null) {
+            String obPath = p.path() + ".outputBinding";
+            if (!outputBinding.isMap()) {
+                throw CwlException.malformed("outputBinding must be a mapping, not " + outputBinding.describe(),
+                        obPath, outputBinding.line());
+            }
+            checkFields(outputBinding, OUTPUT_BINDING_FIELDS, "outputBinding", obPath);
+            globs = parseGlobs(outputBinding.get("glob"), obPath + ".glob");
+            loadContents = optionalBoolean(outputBinding, "loadContents", obPath, false);
+            YamlNode eval = outputBinding.get("outputEval");
+            if (eval != null && !eval.isNull()) {
+                outputEval = scalarText(eval, obPath + ".outputEval", "outputEval");
+                expressions.add(new PendingExpression(outputEval, obPath + ".outputEval", eval.line(), true,
+                        true));
+                tool.lines.put(obPath + ".outputEval", eval.line());
+            }
+            if (!globs.isEmpty() && outputEval == null && !type.isGlobbable()) {
+                throw CwlException.malformed("output '" + p.id() + "' has type " + type + " and a glob without "
+                        + "outputEval; a glob alone gives File or Directory values (optional or as arrays); "
+                        + "add an outputEval such as $(self[0].contents) to turn the matches into " + type,
+                        typePath, typeNode.line());
+            }
+        }
+        return new OutputParameter(p.id(), type, globs, label, doc, format,
+                OutputParameter.StreamKind.NONE, loadContents, outputEval,
+                body == null ? List.of() : secondaryFiles(body.get("secondaryFiles"), p.path() + ".secondaryFiles",
+                        false, type));
+    }
+
+    /**
+     * {@code secondaryFiles}: a pattern, a {pattern, required} mapping, or a list of these.
+     * Patterns with parameter references (and so expressions) are refused.
+     */
+    private static List<SecondaryFile> secondaryFiles(YamlNode node, String path, boolean input, CwlType type) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!holdsFiles(type)) {
+            throw CwlException.malformed("secondaryFiles needs a parameter of type File (or an array of File), "
+                    + "not " + type, path, node.line());
+        }
+        List<YamlNode> items = node.isList() ? node.items() : List.of(node);
+        List<SecondaryFile> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            YamlNode item = items.get(i);
+            String at = node.isList() ? path + "[" + i + "]" : path;
+            String pattern;
+            boolean required = input;
+            if (item.isMap()) {
+                checkFields(item, Set.of("pattern", "required"), "secondaryFiles entry", at);
+                pattern = scalarText(required(item, "pattern", at), at + ".pattern", "pattern");
+                YamlNode req = item.get("required");
+                if (req != null && req.isString() && ParameterReferences.mayContainReferences((String) req.value())) {
+                    throw CwlException.unsupported("expressions in secondaryFiles 'required' are not supported; "
+                            + "give true or false", at + ".required", req.line());
+                }
+                required = optionalBoolean(item, "required", at, input);
+            } else {
+                pattern = scalarText(item, at, "secondaryFiles pattern");
+            }
+            if (pattern.endsWith("?")) {
+                pattern = pattern.substring(0, pattern.length() - 1);
+                required = false;
+            }
+            if (ParameterReferences.mayContainReferences(pattern)) {
+                throw CwlException.unsupported("secondaryFiles patterns with expressions are not supported; use a "
+                        + "suffix such as .bai or ^.bai", at, item.line());
+            }
+            String rest = pattern.replaceFirst("^\\^+", "");
+            if (rest.isEmpty() || rest.contains("/")) {
+                throw CwlException.malformed("secondaryFiles pattern '" + pattern + "' must add a suffix and "
+                        + "must not contain '/'", at, item.line());
+            }
+            out.add(new SecondaryFile(pattern, required));
+        }
+        return out;
     }
 
     private List<String> parseGlobs(YamlNode glob, String path) {
@@ -549,11 +666,21 @@ public final class CwlParser {
             if (others.isEmpty()) {
                 return CwlType.of("null");
             }
+            CwlType type;
             if (others.size() > 1) {
-                throw CwlException.unsupported("union types other than [\"null\", X] are not supported; got a union "
-                        + "of " + node.items().size() + " types", path, node.line());
+                List<CwlType> alternatives = new ArrayList<>();
+                for (int i = 0; i < others.size(); i++) {
+                    CwlType alternative = parseType(others.get(i), path + "[" + i + "]", input);
+                    if (alternative.isUnion() || alternative.optional() || alternative.hasNestedBinding()) {
+                        throw CwlException.unsupported("a union alternative must be a plain type without its own "
+                                + "bindings or null; got " + alternative, path + "[" + i + "]", others.get(i).line());
+                    }
+                    alternatives.add(alternative);
+                }
+                type = CwlType.unionOf(alternatives);
+            } else {
+                type = parseType(others.get(0), path, input);
             }
-            CwlType type = parseType(others.get(0), path, input);
             return nullable ? type.asOptional() : type;
         }
         if (node.isMap()) {
@@ -577,10 +704,10 @@ public final class CwlParser {
                     }
                     return CwlType.arrayOf(itemType, itemBinding);
                 }
-                case "record", "enum":
-                    throw CwlException.unsupported(kind.value() + " types are not supported; supported: string, int, "
-                            + "long, float, double, boolean, File, Any, null, arrays of these and [\"null\", X]",
-                            path, node.line());
+                case "record":
+                    return parseRecord(node, path, input);
+                case "enum":
+                    return parseEnum(node, path, input);
                 case "map":
                     throw CwlException.unsupported("map types are not supported", path, node.line());
                 default:
@@ -590,6 +717,106 @@ public final class CwlParser {
         }
         throw CwlException.malformed("a type must be a name, a list (union) or a mapping (schema), not "
                 + node.describe(), path, node.line());
+    }
+
+    /**
+     * A record schema: fields as a list of {name, type, ...} or a mapping name → type or
+     * {type, ...}. A binding on the schema itself is refused (it belongs on the parameter).
+     */
+    private CwlType parseRecord(YamlNode node, String path, boolean input) {
+        checkFields(node, RECORD_SCHEMA_FIELDS, "record schema", path);
+        rejectSchemaBinding(node, path, "record");
+        YamlNode fieldsNode = required(node, "fields", path);
+        String fieldsPath = path + ".fields";
+        List<Param> entries = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        if (fieldsNode.isList()) {
+            for (int i = 0; i < fieldsNode.items().size(); i++) {
+                YamlNode item = fieldsNode.items().get(i);
+                String at = fieldsPath + "[" + i + "]";
+                if (!item.isMap()) {
+                    throw CwlException.malformed("each record field must be a mapping with 'name' and 'type', not "
+                            + item.describe(), at, item.line());
+                }
+                YamlNode nameNode = item.get("name");
+                if (nameNode == null || !nameNode.isScalar() || nameNode.value() == null) {
+                    throw CwlException.malformed("missing 'name' in record field", at, item.line());
+                }
+                String name = fieldName(nameNode.text());
+                if (!seen.add(name)) {
+                    throw CwlException.malformed("duplicate record field '" + name + "'", at, item.line());
+                }
+                entries.add(new Param(name, item, null, fieldsPath + "." + name, item.line()));
+            }
+        } else if (fieldsNode.isMap()) {
+            for (Map.Entry<String, YamlNode> e : fieldsNode.entries().entrySet()) {
+                String name = fieldName(e.getKey());
+                YamlNode value = e.getValue();
+                String at = fieldsPath + "." + name;
+                if (!seen.add(name)) {
+                    throw CwlException.malformed("duplicate record field '" + name + "'", at, value.line());
+                }
+                boolean schema = value.isMap() && value.get("type") != null && value.get("type").isString()
+                        && List.of("array", "record", "enum").contains((String) value.get("type").value())
+                        && !value.has("inputBinding") && !value.has("outputBinding") && !value.has("name");
+                if (value.isMap() && !schema) {
+                    entries.add(new Param(name, value, null, at, value.line()));
+                } else if (value.isString() || value.isList() || schema) {
+                    entries.add(new Param(name, null, value, at, value.line()));
+                } else {
+                    throw CwlException.malformed("record field '" + name + "' must be a type or a mapping with "
+                            + "'type', not " + value.describe(), at, value.line());
+                }
+            }
+        } else {
+            throw CwlException.malformed("'fields' must be a list or a mapping of fields, not "
+                    + fieldsNode.describe(), fieldsPath, fieldsNode.line());
+        }
+        List<CwlType.Field> fields = new ArrayList<>();
+        for (Param entry : entries) {
+            if (input) {
+                InputParameter field = parseInput(entry, true);
+                fields.add(new CwlType.Field(entry.id(), field, null));
+            } else {
+                fields.add(new CwlType.Field(entry.id(), null, parseOutput(entry, true)));
+            }
+        }
+        return CwlType.recordOf(fields);
+    }
+
+    private CwlType parseEnum(YamlNode node, String path, boolean input) {
+        checkFields(node, ENUM_SCHEMA_FIELDS, "enum schema", path);
+        rejectSchemaBinding(node, path, "enum");
+        YamlNode symbolsNode = required(node, "symbols", path);
+        if (!symbolsNode.isList() || symbolsNode.items().isEmpty()) {
+            throw CwlException.malformed("'symbols' must be a non-empty list of strings, not "
+                    + symbolsNode.describe(), path + ".symbols", symbolsNode.line());
+        }
+        List<String> symbols = new ArrayList<>();
+        for (int i = 0; i < symbolsNode.items().size(); i++) {
+            String symbol = fieldName(scalarText(symbolsNode.items().get(i), path + ".symbols[" + i + "]", "symbol"));
+            if (symbols.contains(symbol)) {
+                throw CwlException.malformed("duplicate enum symbol '" + symbol + "'", path + ".symbols[" + i + "]",
+                        symbolsNode.items().get(i).line());
+            }
+            symbols.add(symbol);
+        }
+        return CwlType.enumOf(symbols);
+    }
+
+    private static void rejectSchemaBinding(YamlNode node, String path, String kind) {
+        YamlNode b = node.get("inputBinding");
+        if (b != null && !b.isNull()) {
+            throw CwlException.unsupported("an inputBinding on the " + kind + " schema itself is not supported; put "
+                    + "it on the input parameter", path + ".inputBinding", b.line());
+        }
+    }
+
+    /** A field name or enum symbol without the document prefix ({@code #rec/field} → {@code field}). */
+    private static String fieldName(String raw) {
+        String s = raw;
+        int cut = Math.max(s.lastIndexOf('#'), s.lastIndexOf('/'));
+        return cut >= 0 && cut < s.length() - 1 ? s.substring(cut + 1) : s;
     }
 
     private CwlType parseTypeName(String raw, YamlNode node, String path, boolean input) {
@@ -604,9 +831,6 @@ public final class CwlParser {
             type = CwlType.arrayOf(parseTypeName(name.substring(0, name.length() - 2), node, path, input));
         } else if (TYPE_NAMES.contains(name)) {
             type = CwlType.of(name);
-        } else if ("Directory".equals(name)) {
-            throw CwlException.unsupported("Directory is not supported yet; supported types: "
-                    + String.join(", ", TYPE_NAMES) + ", arrays of these and [\"null\", X]", path, node.line());
         } else if ("stdin".equals(name) || "stdout".equals(name) || "stderr".equals(name)) {
             throw CwlException.malformed("type " + name + " is only allowed as the whole type of "
                     + ("stdin".equals(name) ? "an input" : "an output"), path, node.line());
@@ -673,7 +897,9 @@ public final class CwlParser {
                     + " must be a mapping, not " + node.describe(), path, node.line());
         }
         checkFields(node, BINDING_FIELDS, argument ? "argument binding" : "inputBinding", path);
-        rejectPresent(node, "loadContents", path, "loadContents");
+        if (argument) {
+            rejectPresent(node, "loadContents", path, "loadContents in an argument");
+        }
         Integer position = null;
         YamlNode pos = node.get("position");
         if (pos != null && !pos.isNull()) {
@@ -690,7 +916,7 @@ public final class CwlParser {
         String prefix = node.has("prefix") && !node.get("prefix").isNull()
                 ? scalarText(node.get("prefix"), path + ".prefix", "prefix") : null;
         boolean separate = optionalBoolean(node, "separate", path, true);
-        optionalBoolean(node, "shellQuote", path, true);
+        boolean shellQuote = optionalBoolean(node, "shellQuote", path, true);
         String itemSeparator = optionalString(node, "itemSeparator", path + ".itemSeparator");
         String valueFrom = null;
         YamlNode vf = node.get("valueFrom");
@@ -702,7 +928,7 @@ public final class CwlParser {
             throw CwlException.malformed("an argument binding needs 'valueFrom'", path, node.line());
         }
         tool.lines.put(path, node.line());
-        return new CommandLineBinding(position, prefix, separate, itemSeparator, valueFrom);
+        return new CommandLineBinding(position, prefix, separate, itemSeparator, valueFrom, shellQuote);
     }
 
     // ---------------------------------------------------------------- references
@@ -723,7 +949,11 @@ public final class CwlParser {
                         }
                     }
                     case "runtime" -> {
-                        if (first instanceof String name && !RUNTIME_FIELDS.contains(name)) {
+                        if ("exitCode".equals(first) && !e.afterRun()) {
+                            throw CwlException.malformed(ref.source() + ": runtime.exitCode is known only after the "
+                                    + "tool ran, in outputBinding.outputEval", e.path(), e.line());
+                        }
+                        if (first instanceof String name && !RUNTIME_FIELDS.contains(name) && !"exitCode".equals(name)) {
                             throw CwlException.malformed(ref.source() + " refers to an unknown runtime field '" + name
                                     + "'; available here: " + String.join(", ", RUNTIME_FIELDS), e.path(), e.line());
                         }
@@ -831,18 +1061,36 @@ public final class CwlParser {
                 node.line());
     }
 
-    private static List<String> formats(YamlNode node, String path) {
+    /**
+     * Declared formats, with namespace prefixes expanded; a format holding parameter references
+     * (such as {@code $(inputs.input.format)}) is kept raw and evaluated when outputs are collected.
+     */
+    private List<String> formats(YamlNode node, String path) {
         if (node == null || node.isNull()) {
             return List.of();
         }
-        if (node.isList()) {
-            List<String> out = new ArrayList<>();
-            for (int i = 0; i < node.items().size(); i++) {
-                out.add(scalarText(node.items().get(i), path + "[" + i + "]", "format"));
+        List<YamlNode> items = node.isList() ? node.items() : List.of(node);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String at = node.isList() ? path + "[" + i + "]" : path;
+            String text = scalarText(items.get(i), at, "format");
+            if (ParameterReferences.mayContainReferences(text)) {
+                expressions.add(new PendingExpression(text, at, items.get(i).line(), false));
+                tool.lines.put(at, items.get(i).line());
+                out.add(text);
+            } else {
+                out.add(expand(text));
             }
-            return out;
         }
-        return List.of(scalarText(node, path, "format"));
+        return out;
+    }
+
+    private String expand(String format) {
+        int colon = format.indexOf(':');
+        if (colon > 0 && tool.namespaces.containsKey(format.substring(0, colon))) {
+            return tool.namespaces.get(format.substring(0, colon)) + format.substring(colon + 1);
+        }
+        return format;
     }
 
     private static Set<Integer> intSet(YamlNode node, String path) {

@@ -198,8 +198,39 @@ final class CwlValues {
         return value.getClass().getSimpleName();
     }
 
+    /** CWL's limit for {@code loadContents}: files larger than this cannot be loaded. */
+    static final int CONTENTS_LIMIT = 64 * 1024;
+
+    /**
+     * The text of a file for {@code loadContents}, decoded as UTF-8 (malformed bytes replaced).
+     *
+     * @throws CwlException INVALID when the file cannot be read or is larger than 64 KiB
+     */
+    static String loadContents(java.nio.file.Path file, String where) {
+        try {
+            long size = java.nio.file.Files.size(file);
+            if (size > CONTENTS_LIMIT) {
+                throw CwlException.invalid("loadContents: " + file.getFileName() + " has " + size
+                        + " bytes, more than the 64 KiB (65536 bytes) CWL allows", where, null);
+            }
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw CwlException.invalid("loadContents: cannot read " + file + ": " + e.getMessage(), where, null);
+        }
+    }
+
     static boolean isFile(Object value) {
         return value instanceof Map<?, ?> m && "File".equals(m.get("class"));
+    }
+
+    static boolean isDirectory(Object value) {
+        return value instanceof Map<?, ?> m && "Directory".equals(m.get("class"));
+    }
+
+    /** A File or a Directory: something with a path on the command line. */
+    static boolean isFileOrDirectory(Object value) {
+        return isFile(value) || isDirectory(value);
     }
 
     /** Deep copy of a plain value (maps and lists copied, leaves shared). */
@@ -256,6 +287,21 @@ final class CwlValues {
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> copy = new LinkedHashMap<>();
             m.forEach((k, v) -> copy.put(String.valueOf(k), withFileFields(v, where + "." + k, errors)));
+            if ("Directory".equals(copy.get("class"))) {
+                Object path = copy.get("path");
+                if (!(path instanceof String p) || p.isEmpty()) {
+                    errors.add(where + ": Directory has no \"path\"; directories must be staged (and their path "
+                            + "set) before the command line is built");
+                    return copy;
+                }
+                if (!(copy.get("basename") instanceof String)) {
+                    copy.put("basename", basenameOf(p));
+                }
+                if (!copy.containsKey("dirname")) {
+                    int slash = p.lastIndexOf('/');
+                    copy.put("dirname", slash > 0 ? p.substring(0, slash) : slash == 0 ? "/" : "");
+                }
+            }
             if ("File".equals(copy.get("class"))) {
                 Object path = copy.get("path");
                 if (!(path instanceof String p) || p.isEmpty()) {

@@ -29,7 +29,9 @@ public final class JobInputs {
      *                      with path {@code inputs.NAME} when there is only one
      */
     public static Map<String, Object> resolve(CommandLineTool tool, Map<String, Object> job) {
-        return resolve(tool.inputs(), job);
+        Map<String, Object> resolved = resolve(tool.inputs(), job);
+        resolved.replaceAll((k, v) -> expandFormats(tool, v));
+        return resolved;
     }
 
     /** The same for any process's inputs (a workflow's). */
@@ -65,6 +67,131 @@ public final class JobInputs {
             throw failure("job", errors, paths);
         }
         return resolved;
+    }
+
+    /**
+     * Expands namespace prefixes in the {@code format} of every File, with the tool's
+     * {@code $namespaces}. Formats are not checked against the declared ones: Cairn does not
+     * load ontologies, so it cannot tell subclasses and equivalent classes apart.
+     */
+    private static Object expandFormats(CommandLineTool tool, Object value) {
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(expandFormats(tool, v)));
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), expandFormats(tool, v)));
+            if ("File".equals(out.get("class")) && out.get("format") instanceof String f) {
+                out.put("format", tool.expandFormat(f));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    /**
+     * Reads the contents of the Files of every input declared with {@code loadContents} (first
+     * the inputs must be staged: their Files need a local {@code path}).
+     *
+     * @param staged resolved and staged inputs; not modified
+     * @return a copy in which those Files carry {@code contents}
+     * @throws CwlException INVALID when a file is larger than 64 KiB or cannot be read
+     */
+    public static Map<String, Object> loadContents(CommandLineTool tool, Map<String, Object> staged) {
+        Map<String, Object> out = new LinkedHashMap<>(staged);
+        for (InputParameter input : tool.inputs()) {
+            if (input.loadContents() && out.get(input.id()) != null) {
+                out.put(input.id(), withContents(out.get(input.id()), "inputs." + input.id()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Checks that every staged input File carries the secondary files its parameter (or record
+     * field) requires, by basename in its {@code secondaryFiles}. The caller stages them beside
+     * the primary file.
+     *
+     * @throws CwlException INVALID listing every missing secondary file
+     */
+    public static void checkSecondaryFiles(CommandLineTool tool, Map<String, Object> staged) {
+        List<String> errors = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        for (InputParameter input : tool.inputs()) {
+            int before = errors.size();
+            checkSecondary(input.secondaryFiles(), input.type(), staged.get(input.id()), "inputs." + input.id(),
+                    errors);
+            for (int i = before; i < errors.size(); i++) {
+                paths.add("inputs." + input.id());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw failure("job", errors, paths);
+        }
+    }
+
+    private static void checkSecondary(List<SecondaryFile> patterns, CwlType type, Object value, String where,
+                                       List<String> errors) {
+        if (value instanceof List<?> list) {
+            CwlType items = type != null && type.isArray() ? type.items() : null;
+            for (int i = 0; i < list.size(); i++) {
+                checkSecondary(patterns, items, list.get(i), where + "[" + i + "]", errors);
+            }
+            return;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            return;
+        }
+        if (CwlValues.isFile(map)) {
+            List<String> have = new ArrayList<>();
+            if (map.get("secondaryFiles") instanceof List<?> given) {
+                for (Object g : given) {
+                    if (g instanceof Map<?, ?> m && m.get("basename") instanceof String b) {
+                        have.add(b);
+                    }
+                }
+            }
+            String basename = map.get("basename") instanceof String b ? b
+                    : CwlValues.basenameOf(String.valueOf(map.get("path")));
+            for (SecondaryFile pattern : patterns) {
+                String name = pattern.nameFor(basename);
+                if (pattern.required() && !have.contains(name)) {
+                    errors.add(where + ": missing secondary file '" + name + "' (pattern " + pattern.pattern()
+                            + ") for " + basename + "; give it in the File's \"secondaryFiles\"");
+                }
+            }
+            return;
+        }
+        if (type != null && type.isRecord()) {
+            for (CwlType.Field field : type.fields()) {
+                if (field.input() != null) {
+                    checkSecondary(field.input().secondaryFiles(), field.type(), map.get(field.name()),
+                            where + "." + field.name(), errors);
+                }
+            }
+        }
+    }
+
+    private static Object withContents(Object value, String where) {
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                copy.add(withContents(list.get(i), where + "[" + i + "]"));
+            }
+            return copy;
+        }
+        if (CwlValues.isFile(value)) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> copy.put(String.valueOf(k), v));
+            if (!(copy.get("path") instanceof String path)) {
+                throw CwlException.invalid("loadContents: the File has no local path; stage it first", where, null);
+            }
+            copy.put("contents", CwlValues.loadContents(java.nio.file.Path.of(path), where));
+            return copy;
+        }
+        return value;
     }
 
     /** One exception for all problems: the single one as is, or a numbered list. */
@@ -131,6 +258,25 @@ public final class JobInputs {
                 return mismatch(type, value, path, errors);
             case "File":
                 return checkFile(type, value, path, errors);
+            case "Directory":
+                return checkDirectory(type, value, path, errors);
+            case "enum":
+                if (value instanceof String symbol && type.symbols().contains(symbol)) {
+                    return symbol;
+                }
+                errors.add(path + ": expected one of " + String.join(", ", type.symbols()) + ", got "
+                        + CwlValues.describe(value));
+                return null;
+            case "record":
+                return checkRecord(type, value, path, errors);
+            case "union": {
+                CwlType match = alternativeFor(type, value);
+                if (match != null) {
+                    return check(match, value, path, errors);
+                }
+                errors.add(path + ": expected " + type + ", got " + CwlValues.describe(value));
+                return null;
+            }
             case "Any":
                 return normalize(value);
             case "array":
@@ -190,6 +336,95 @@ public final class JobInputs {
         }
         if (map.get("location") == null && map.get("path") == null && map.get("contents") == null) {
             errors.add(path + ": a File needs \"location\" or \"path\" (or \"contents\" for a file literal)");
+        }
+        return errors.size() == before ? normalize(value) : null;
+    }
+
+    /** The first alternative of a union the value fits, or null. */
+    static CwlType alternativeFor(CwlType union, Object value) {
+        for (CwlType alternative : union.alternatives()) {
+            List<String> trial = new ArrayList<>();
+            check(alternative, value, "", trial);
+            if (trial.isEmpty()) {
+                return alternative;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A record value is an object with a value for each field (optional fields may be left out,
+     * then they are null); keys that are not fields are reported.
+     */
+    private static Object checkRecord(CwlType type, Object value, String path, List<String> errors) {
+        if (!(value instanceof Map<?, ?> map) || map.containsKey("class")) {
+            errors.add(path + ": expected a record with fields " + String.join(", ",
+                    type.fields().stream().map(CwlType.Field::name).toList()) + ", got " + CwlValues.describe(value));
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (CwlType.Field field : type.fields()) {
+            String at = path + "." + field.name();
+            Object v = map.get(field.name());
+            if (v == null && !acceptsNull(field.type())) {
+                errors.add(at + ": missing required field (type " + field.type() + ")");
+                continue;
+            }
+            out.put(field.name(), check(field.type(), v, at, errors));
+        }
+        for (Object key : map.keySet()) {
+            String k = String.valueOf(key);
+            if (type.fields().stream().noneMatch(f -> f.name().equals(k)) && !k.contains(":")) {
+                errors.add(path + "." + k + ": unknown field '" + k + "'; the record's fields are: "
+                        + String.join(", ", type.fields().stream().map(CwlType.Field::name).toList()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A Directory needs a {@code location}, a {@code path} or a {@code listing} (a Directory
+     * literal); every listing entry must be a File or a Directory itself.
+     */
+    private static Object checkDirectory(CwlType type, Object value, String path, List<String> errors) {
+        if (!(value instanceof Map<?, ?> map) || !"Directory".equals(map.get("class"))) {
+            String got = value instanceof Map<?, ?> m
+                    ? (m.containsKey("class") ? "an object with class " + CwlValues.describe(m.get("class"))
+                    : "an object without \"class\": \"Directory\"")
+                    : CwlValues.describe(value);
+            errors.add(path + ": expected " + type + ", got " + got);
+            return null;
+        }
+        int before = errors.size();
+        for (String field : List.of("location", "path", "basename")) {
+            Object v = map.get(field);
+            if (v != null && !(v instanceof String)) {
+                errors.add(path + "." + field + ": expected string, got " + CwlValues.describe(v));
+            }
+        }
+        Object listing = map.get("listing");
+        if (listing != null) {
+            if (!(listing instanceof List<?> entries)) {
+                errors.add(path + ".listing: expected a list of Files and Directories, got "
+                        + CwlValues.describe(listing));
+            } else {
+                for (int i = 0; i < entries.size(); i++) {
+                    Object entry = entries.get(i);
+                    String at = path + ".listing[" + i + "]";
+                    Object cls = entry instanceof Map<?, ?> e ? e.get("class") : null;
+                    if ("File".equals(cls)) {
+                        checkFile(CwlType.of("File"), entry, at, errors);
+                    } else if ("Directory".equals(cls)) {
+                        checkDirectory(CwlType.of("Directory"), entry, at, errors);
+                    } else {
+                        errors.add(at + ": expected a File or a Directory, got " + CwlValues.describe(entry));
+                    }
+                }
+            }
+        }
+        if (map.get("location") == null && map.get("path") == null && listing == null) {
+            errors.add(path + ": a Directory needs \"location\" or \"path\" (or \"listing\" for a directory "
+                    + "literal)");
         }
         return errors.size() == before ? normalize(value) : null;
     }

@@ -44,6 +44,15 @@ public final class OutputCollector {
      */
     public static Map<String, Object> collect(CommandLineTool tool, Path outdir, Map<String, Object> inputs,
                                               RuntimeContext runtime, BuiltCommand cmd) {
+        return collect(tool, outdir, inputs, runtime, cmd, null);
+    }
+
+    /**
+     * As {@link #collect(CommandLineTool, Path, Map, RuntimeContext, BuiltCommand)}, with the
+     * tool's exit code, which {@code outputEval} sees as {@code runtime.exitCode}.
+     */
+    public static Map<String, Object> collect(CommandLineTool tool, Path outdir, Map<String, Object> inputs,
+                                              RuntimeContext runtime, BuiltCommand cmd, Integer exitCode) {
         Path root = outdir.toAbsolutePath().normalize();
         Path realRoot;
         try {
@@ -56,14 +65,20 @@ public final class OutputCollector {
         List<String> paths = new ArrayList<>();
         Map<String, Object> result;
         if (Files.isRegularFile(root.resolve(CWL_OUTPUT_JSON), LinkOption.NOFOLLOW_LINKS)) {
-            result = fromCwlOutputJson(tool, root, realRoot, errors, paths);
+            result = fromCwlOutputJson(tool, root, realRoot, inputFiles(inputs), errors, paths);
         } else {
             Map<String, Object> context = CommandLineBuilder.context(tool, inputs, runtime);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> rt = new LinkedHashMap<>((Map<String, Object>) context.get("runtime"));
+            rt.put("exitCode", exitCode == null ? null : (long) exitCode);
+            context.put("runtime", rt);
             result = new LinkedHashMap<>();
             for (OutputParameter output : tool.outputs()) {
                 int before = errors.size();
                 List<String> problems = new ArrayList<>();
-                result.put(output.id(), collectOne(tool, output, root, realRoot, runtime, cmd, context, problems));
+                Object value = collectOne(tool, output, root, realRoot, runtime, cmd, context, problems);
+                value = withSecondaryFiles(output, value, realRoot, problems);
+                result.put(output.id(), withFormat(tool, output, value, context, problems));
                 for (String p : problems) {
                     errors.add("outputs." + output.id() + ": " + p);
                 }
@@ -124,13 +139,173 @@ public final class OutputCollector {
             }
             return fileValue(file);
         }
-        if (output.globs().isEmpty()) {
+        if (output.globs().isEmpty() && output.outputEval() == null && type.isRecord()
+                && type.fields().stream().anyMatch(f -> f.output().hasBinding())) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            for (CwlType.Field field : type.fields()) {
+                List<String> fieldProblems = new ArrayList<>();
+                Object value = collectOne(tool, field.output(), root, realRoot, runtime, cmd, context, fieldProblems);
+                value = withSecondaryFiles(field.output(), value, realRoot, fieldProblems);
+                record.put(field.name(), withFormat(tool, field.output(), value, context, fieldProblems));
+                fieldProblems.forEach(p -> problems.add("field " + field.name() + ": " + p));
+            }
+            return record;
+        }
+        if (output.globs().isEmpty() && output.outputEval() == null) {
             if (!JobInputs.acceptsNull(type)) {
                 problems.add("output of type " + type + " has no glob, so its value must come from "
                         + CWL_OUTPUT_JSON + ", which the tool did not write");
             }
             return null;
         }
+        List<Map<String, Object>> found = output.globs().isEmpty() ? new ArrayList<>()
+                : glob(tool, output, root, realRoot, runtime, context, problems);
+        if (found == null) {
+            return null;
+        }
+        String where = "outputs." + output.id() + ".outputBinding";
+        if (output.loadContents()) {
+            for (Map<String, Object> f : found) {
+                if ("File".equals(f.get("class"))) {
+                    try {
+                        f.put("contents", CwlValues.loadContents(Path.of((String) f.get("path")), where));
+                    } catch (CwlException e) {
+                        problems.add(e.reason());
+                        return null;
+                    }
+                }
+            }
+        }
+        if (output.outputEval() == null) {
+            return fitToType(output, found, problems);
+        }
+        Object value;
+        try {
+            value = CommandLineBuilder.evaluate(tool, output.outputEval(), context,
+                    CwlValues.withFileFields(found, where, new ArrayList<>()), where + ".outputEval", true);
+        } catch (CwlException e) {
+            problems.add(e.reason());
+            return null;
+        }
+        List<String> errors = new ArrayList<>();
+        Object checked = JobInputs.check(type, value, "outputs." + output.id(), errors);
+        if (!errors.isEmpty()) {
+            problems.add("outputEval " + output.outputEval() + " gave " + CwlValues.abbreviate(
+                    CwlValues.describe(value)) + ", which does not fit: " + errors.get(0));
+            return null;
+        }
+        return checked;
+    }
+
+    /**
+     * Adds to each File of the value the secondary files its patterns name, found beside it;
+     * a missing required one is a problem, a missing optional one is left out.
+     */
+    private static Object withSecondaryFiles(OutputParameter output, Object value, Path realRoot,
+                                             List<String> problems) {
+        if (output.secondaryFiles().isEmpty() || value == null) {
+            return value;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(withSecondaryFiles(output, v, realRoot, problems)));
+            return out;
+        }
+        if (!(value instanceof Map<?, ?> map) || !"File".equals(map.get("class"))
+                || !(map.get("path") instanceof String path)) {
+            return value;
+        }
+        Map<String, Object> file = new LinkedHashMap<>();
+        map.forEach((k, v) -> file.put(String.valueOf(k), v));
+        List<Object> secondary = new ArrayList<>();
+        if (file.get("secondaryFiles") instanceof List<?> given) {
+            secondary.addAll(given);
+        }
+        Path primary = Path.of(path);
+        for (SecondaryFile pattern : output.secondaryFiles()) {
+            String name = pattern.nameFor(primary.getFileName().toString());
+            Path candidate = primary.resolveSibling(name);
+            if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                if (pattern.required()) {
+                    problems.add("secondary file '" + name + "' (pattern " + pattern.pattern() + ") of '"
+                            + primary.getFileName() + "' is missing");
+                }
+                continue;
+            }
+            Path real;
+            try {
+                real = candidate.toRealPath();
+            } catch (IOException e) {
+                problems.add("secondary file '" + name + "' is a broken symlink");
+                continue;
+            }
+            if (!real.startsWith(realRoot)) {
+                problems.add("secondary file '" + name + "' resolves to " + real
+                        + ", outside the output directory; refusing it");
+                continue;
+            }
+            secondary.add(Files.isDirectory(real) ? directoryValue(candidate, realRoot, name, problems)
+                    : fileValue(candidate));
+        }
+        file.put("secondaryFiles", secondary);
+        return file;
+    }
+
+    /**
+     * Gives the output's declared {@code format} (the first one, evaluated with {@code self} bound
+     * to the File when it holds parameter references, namespace prefix expanded) to each File of
+     * the value that has none.
+     */
+    private static Object withFormat(CommandLineTool tool, OutputParameter output, Object value,
+                                     Map<String, Object> context, List<String> problems) {
+        if (output.format().isEmpty() || value == null) {
+            return value;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(withFormat(tool, output, v, context, problems)));
+            return out;
+        }
+        if (!(value instanceof Map<?, ?> map) || !"File".equals(map.get("class")) || map.get("format") != null) {
+            return value;
+        }
+        Map<String, Object> file = new LinkedHashMap<>();
+        map.forEach((k, v) -> file.put(String.valueOf(k), v));
+        String where = "outputs." + output.id() + ".format";
+        Object format;
+        try {
+            format = CommandLineBuilder.evaluate(tool, output.format().get(0), context,
+                    CwlValues.withFileFields(file, where, new ArrayList<>()), where);
+        } catch (CwlException e) {
+            problems.add(e.reason());
+            return value;
+        }
+        if (format != null && !(format instanceof String)) {
+            problems.add("format " + output.format().get(0) + " evaluated to " + CwlValues.describe(format)
+                    + "; expected a string");
+            return value;
+        }
+        if (format != null) {
+            file.put("format", tool.expandFormat((String) format));
+        }
+        return file;
+    }
+
+    /** What the element type of a glob output is: File, Directory or (for Any and the like) null. */
+    private static String globClass(CwlType type) {
+        CwlType element = type.isArray() ? type.items() : type;
+        return element.isFile() ? "File" : element.isDirectory() ? "Directory" : null;
+    }
+
+    /**
+     * The Files and Directories an output's globs match, sorted by path; null when a problem was
+     * added.
+     */
+    private static List<Map<String, Object>> glob(CommandLineTool tool, OutputParameter output, Path root,
+                                                  Path realRoot, RuntimeContext runtime, Map<String, Object> context,
+                                                  List<String> problems) {
+        CwlType type = output.type();
+        String wanted = globClass(type);
         TreeSet<String> matches = new TreeSet<>();
         List<String> patternsUsed = new ArrayList<>();
         for (int g = 0; g < output.globs().size(); g++) {
@@ -151,15 +326,15 @@ public final class OutputCollector {
                     continue;
                 }
                 patternsUsed.add(s);
-                match(s, root, runtime, matches, problems);
+                match(s, root, runtime, !"File".equals(wanted), matches, problems);
             }
         }
         if (!problems.isEmpty()) {
             return null;
         }
-        List<Map<String, Object>> files = new ArrayList<>();
+        List<Map<String, Object>> found = new ArrayList<>();
         for (String rel : matches) {
-            Path candidate = root.resolve(rel);
+            Path candidate = rel.isEmpty() ? root : root.resolve(rel);
             Path real;
             try {
                 real = candidate.toRealPath();
@@ -171,36 +346,50 @@ public final class OutputCollector {
                 problems.add("'" + rel + "' resolves to " + real + ", outside the output directory; refusing it");
                 continue;
             }
-            if (!Files.isRegularFile(real)) {
+            boolean directory = Files.isDirectory(real);
+            if ("File".equals(wanted) && directory) {
                 problems.add("type " + type + " expects files, but '" + rel + "' is a directory");
                 continue;
             }
-            files.add(fileValue(candidate));
+            if ("Directory".equals(wanted) && !directory) {
+                problems.add("type " + type + " expects directories, but '" + rel + "' is a file");
+                continue;
+            }
+            found.add(directory ? directoryValue(candidate, realRoot, rel.isEmpty() ? "." : rel, problems)
+                    : fileValue(candidate));
         }
         if (!problems.isEmpty()) {
             return null;
         }
-        String globText = String.join(", ", patternsUsed.stream().map(p -> "'" + p + "'").toList());
+        return found;
+    }
+
+    /** The matched Files/Directories as the output's type wants them: one, an optional one, or a list. */
+    private static Object fitToType(OutputParameter output, List<Map<String, Object>> found, List<String> problems) {
+        CwlType type = output.type();
+        String globText = String.join(", ", output.globs().stream().map(p -> "'" + p + "'").toList());
+        String what = "Directory".equals(globClass(type)) ? "directory" : "file";
         if (type.isArray()) {
-            return files;
+            return found;
         }
-        if (files.isEmpty()) {
+        if (found.isEmpty()) {
             if (!type.optional()) {
-                problems.add("glob " + globText + " matched no file in the output directory");
+                problems.add("glob " + globText + " matched no " + what + " in the output directory");
             }
             return null;
         }
-        if (files.size() > 1) {
-            problems.add("type " + type + " needs exactly one file, but glob " + globText + " matched "
-                    + files.size() + ": " + String.join(", ", matches));
+        if (found.size() > 1) {
+            problems.add("type " + type + " needs exactly one " + what + ", but glob " + globText + " matched "
+                    + found.size() + ": " + String.join(", ", found.stream()
+                    .map(f -> (String) f.get("basename")).toList()));
             return null;
         }
-        return files.get(0);
+        return found.get(0);
     }
 
     /** Adds the paths (relative to root, '/'-separated) matching one pattern. */
-    private static void match(String rawPattern, Path root, RuntimeContext runtime, TreeSet<String> matches,
-                              List<String> problems) {
+    private static void match(String rawPattern, Path root, RuntimeContext runtime, boolean rootAllowed,
+                              TreeSet<String> matches, List<String> problems) {
         String pattern = rawPattern;
         if (pattern.startsWith("/")) {
             String relative = relativeTo(pattern, runtime == null ? null : runtime.outdir());
@@ -225,7 +414,11 @@ public final class OutputCollector {
             }
         }
         if (segments.isEmpty()) {
-            problems.add("glob '" + rawPattern + "' names the output directory itself, not a file");
+            if (rootAllowed) {
+                matches.add("");
+            } else {
+                problems.add("glob '" + rawPattern + "' names the output directory itself, not a file");
+            }
             return;
         }
         String normalized = String.join("/", segments);
@@ -273,6 +466,44 @@ public final class OutputCollector {
         return false;
     }
 
+    /**
+     * A Directory value with its complete listing (entries sorted by name, subdirectories
+     * listed too). Entries that are broken symlinks or resolve outside the output directory are
+     * reported.
+     */
+    static Map<String, Object> directoryValue(Path dir, Path realRoot, String rel, List<String> problems) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("class", "Directory");
+        value.put("path", dir.toAbsolutePath().normalize().toString());
+        value.put("basename", dir.getFileName().toString());
+        List<Map<String, Object>> listing = new ArrayList<>();
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            problems.add("cannot list the directory '" + rel + "': " + e.getMessage());
+            return value;
+        }
+        for (Path child : children) {
+            String childRel = rel.equals(".") ? child.getFileName().toString() : rel + "/" + child.getFileName();
+            Path real;
+            try {
+                real = child.toRealPath();
+            } catch (IOException e) {
+                problems.add("'" + childRel + "' is a broken symlink");
+                continue;
+            }
+            if (!real.startsWith(realRoot)) {
+                problems.add("'" + childRel + "' resolves to " + real + ", outside the output directory; refusing it");
+                continue;
+            }
+            listing.add(Files.isDirectory(real) ? directoryValue(child, realRoot, childRel, problems)
+                    : fileValue(child));
+        }
+        value.put("listing", listing);
+        return value;
+    }
+
     static Map<String, Object> fileValue(Path file) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("class", "File");
@@ -283,7 +514,26 @@ public final class OutputCollector {
 
     // ---------------------------------------------------------------- cwl.output.json
 
+    /** The paths of the Files of the run's inputs (also in listings and secondaryFiles). */
+    private static java.util.Set<String> inputFiles(Object value) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        collectInputFiles(value, out);
+        return out;
+    }
+
+    private static void collectInputFiles(Object value, java.util.Set<String> out) {
+        if (value instanceof Map<?, ?> map) {
+            if ("File".equals(map.get("class")) && map.get("path") instanceof String p) {
+                out.add(Path.of(p).toAbsolutePath().normalize().toString());
+            }
+            map.values().forEach(v -> collectInputFiles(v, out));
+        } else if (value instanceof List<?> list) {
+            list.forEach(v -> collectInputFiles(v, out));
+        }
+    }
+
     private static Map<String, Object> fromCwlOutputJson(CommandLineTool tool, Path root, Path realRoot,
+                                                         java.util.Set<String> inputFiles,
                                                          List<String> errors, List<String> paths) {
         Object parsed;
         try {
@@ -309,7 +559,7 @@ public final class OutputCollector {
         for (OutputParameter output : tool.outputs()) {
             String path = "outputs." + output.id();
             int before = errors.size();
-            Object value = localizeFiles(object.get(output.id()), root, realRoot, path, errors);
+            Object value = localizeFiles(object.get(output.id()), root, realRoot, inputFiles, path, errors);
             if (errors.size() == before) {
                 value = JobInputs.check(output.type(), value, path, errors);
             }
@@ -326,11 +576,12 @@ public final class OutputCollector {
      * (in lists, in maps, in secondaryFiles), is replaced by one whose path is inside the output
      * directory, with symbolic links resolved; any other is reported and becomes null.
      */
-    private static Object localizeFiles(Object value, Path root, Path realRoot, String where, List<String> errors) {
+    private static Object localizeFiles(Object value, Path root, Path realRoot, java.util.Set<String> inputFiles,
+                                        String where, List<String> errors) {
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
-                out.add(localizeFiles(list.get(i), root, realRoot, where + "[" + i + "]", errors));
+                out.add(localizeFiles(list.get(i), root, realRoot, inputFiles, where + "[" + i + "]", errors));
             }
             return out;
         }
@@ -339,16 +590,17 @@ public final class OutputCollector {
         }
         Object cls = map.get("class");
         if ("File".equals(cls) || "Directory".equals(cls)) {
-            return localizeFile(map, (String) cls, root, realRoot, where, errors);
+            return localizeFile(map, (String) cls, root, realRoot, inputFiles, where, errors);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         map.forEach((k, v) -> out.put(String.valueOf(k),
-                localizeFiles(v, root, realRoot, where + "." + k, errors)));
+                localizeFiles(v, root, realRoot, inputFiles, where + "." + k, errors)));
         return out;
     }
 
     private static Map<String, Object> localizeFile(Map<?, ?> file, String cls, Path root, Path realRoot,
-                                                    String where, List<String> errors) {
+                                                    java.util.Set<String> inputFiles, String where,
+                                                    List<String> errors) {
         boolean isFile = "File".equals(cls);
         Object ref = file.get("path") != null ? file.get("path") : file.get("location");
         if (!(ref instanceof String s) || s.isEmpty()) {
@@ -371,6 +623,15 @@ public final class OutputCollector {
             return null;
         }
         target = target.toAbsolutePath().normalize();
+        if (isFile && !target.startsWith(root) && inputFiles.contains(target.toString())
+                && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            // handing an input File back as an output (CWL allows it); only the run's own staged inputs
+            Map<String, Object> out = fileValue(target);
+            if (file.get("format") instanceof String format) {
+                out.put("format", format);
+            }
+            return out;
+        }
         if (!target.startsWith(root)) {
             errors.add(where + ": '" + s + "' is outside the output directory");
             return null;
@@ -394,8 +655,13 @@ public final class OutputCollector {
             errors.add(where + ": '" + s + "' is not a " + (isFile ? "regular file" : "directory"));
             return null;
         }
+        if (!isFile) {
+            List<String> problems = new ArrayList<>();
+            Map<String, Object> dir = directoryValue(target, realRoot, s, problems);
+            problems.forEach(p -> errors.add(where + ": " + p));
+            return dir;
+        }
         Map<String, Object> out = fileValue(target);
-        out.put("class", cls);
         if (isFile && file.get("format") instanceof String format) {
             out.put("format", format);
         }
@@ -405,7 +671,7 @@ public final class OutputCollector {
                 String at = where + ".secondaryFiles[" + i + "]";
                 Object item = secondary.get(i);
                 if (item instanceof Map<?, ?> m && ("File".equals(m.get("class")) || "Directory".equals(m.get("class")))) {
-                    localized.add(localizeFile(m, (String) m.get("class"), root, realRoot, at, errors));
+                    localized.add(localizeFile(m, (String) m.get("class"), root, realRoot, inputFiles, at, errors));
                 } else {
                     errors.add(at + ": expected a File or Directory, got " + CwlValues.describe(item));
                 }

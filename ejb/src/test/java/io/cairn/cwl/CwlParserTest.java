@@ -129,14 +129,10 @@ class CwlParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "stderr.cwl|UNSUPPORTED|requirements.ShellCommandRequirement|unsupported requirement 'ShellCommandRequirement'",
         "echo-position-expr.cwl|UNSUPPORTED|requirements.InlineJavascriptRequirement|unsupported requirement 'InlineJavascriptRequirement'",
         "null-defined.cwl|UNSUPPORTED|requirements.InlineJavascriptRequirement|unsupported requirement",
         "tmap-tool.cwl|UNSUPPORTED|requirements[0]|unsupported requirement 'SchemaDefRequirement'",
         "params.cwl|UNSUPPORTED|outputs.$import|$import is not supported",
-        "optional-output.cwl|UNSUPPORTED|outputs.output_file.secondaryFiles|secondaryFiles on outputs is not supported",
-        "echo-tool-default.cwl|UNSUPPORTED|outputs.out.outputBinding.loadContents|loadContents is not supported",
-        "paramref_arguments_runtime.cwl|UNSUPPORTED|outputs.runtime.type|record types are not supported",
         "count-lines1-wf.cwl|UNSUPPORTED|class|class Workflow is not supported yet",
     })
     void conformanceToolsOutsideTheSubsetAreUnsupported(String file, String kind, String path, String reason) {
@@ -149,10 +145,11 @@ class CwlParserTest {
 
     @Test
     void unsupportedRequirementMessageNamesWhatIsSupported() {
-        CwlException e = fails(tool("requirements:", "  - class: ShellCommandRequirement", "inputs: []",
+        CwlException e = fails(tool("requirements:", "  - class: InitialWorkDirRequirement", "inputs: []",
                 "outputs: []"));
-        assertEquals("unsupported requirement 'ShellCommandRequirement'; supported: EnvVarRequirement, "
-                + "DockerRequirement, ResourceRequirement (at requirements[0], line 4)", e.getMessage());
+        assertEquals("unsupported requirement 'InitialWorkDirRequirement'; supported: EnvVarRequirement, "
+                + "DockerRequirement, ResourceRequirement, ShellCommandRequirement (at requirements[0], line 4)",
+                e.getMessage());
         assertEquals(4, e.line());
     }
 
@@ -265,7 +262,7 @@ class CwlParserTest {
         "successCodes: [ok]|successCodes[0]|3|exit codes must be integers",
         "baseComand: echo|baseComand|3|unknown field 'baseComand' in CommandLineTool",
         "arguments: ['$(inputs.nope)']|arguments[0]|3|$(inputs.nope) refers to no input: there is no input 'nope'",
-        "arguments: ['$(runtime.exitCode)']|arguments[0]|3|$(runtime.exitCode) refers to an unknown runtime field",
+        "arguments: ['$(runtime.exitCode)']|arguments[0]|3|$(runtime.exitCode): runtime.exitCode is known only after",
         "arguments: ['$(self.x)']|arguments[0]|3|$(self.x): self is null here",
         "arguments: ['$(foo)']|arguments[0]|3|$(foo) uses unknown name 'foo'",
         "stdout: [a]|stdout|3|'stdout' must be a string",
@@ -292,8 +289,8 @@ class CwlParserTest {
                 "outputs: []"));
         assertEquals("inputs.reads.type.items", e.path());
         assertEquals(8, e.line());
-        assertEquals("unknown type 'Fiel'; known types: null, boolean, int, long, float, double, string, File, Any "
-                + "(with ? for optional and [] for arrays) (at inputs.reads.type.items, line 8)", e.getMessage());
+        assertEquals("unknown type 'Fiel'; known types: null, boolean, int, long, float, double, string, File, Directory, "
+                + "Any (with ? for optional and [] for arrays) (at inputs.reads.type.items, line 8)", e.getMessage());
     }
 
     @Test
@@ -332,12 +329,8 @@ class CwlParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "inputs: {d: Directory}|inputs.d.type|Directory is not supported yet",
-        "inputs: {d: {type: {type: enum, symbols: [a]}}}|inputs.d.type|enum types are not supported",
-        "inputs: {d: [int, string]}|inputs.d.type|union types other than",
+        "inputs: {d: [int, [string, File]]}|inputs.d.type[1]|a union alternative must be a plain type",
         "inputs: {d: '#Stage'}|inputs.d.type|type reference '#Stage'",
-        "inputs: {d: {type: File, secondaryFiles: [.bai]}}|inputs.d.secondaryFiles|secondaryFiles on inputs",
-        "inputs: {d: {type: File, loadContents: true}}|inputs.d.loadContents|loadContents is not supported",
         "inputs: {d: {type: int, inputBinding: {position: $(self)}}}|inputs.d.inputBinding.position|expressions in 'position'",
         "arguments: ['${return 1;}']|arguments[0]|JavaScript code ${return 1;} is not supported",
         "arguments: [{valueFrom: '$(1 + 2)'}]|arguments[0].valueFrom|JavaScript expression $(1 + 2) is not supported",
@@ -354,10 +347,10 @@ class CwlParserTest {
     }
 
     @Test
-    void globOnNonFileOutputIsUnsupportedAndStdoutWithBindingMalformed() {
+    void globOnNonFileOutputWithoutOutputEvalAndStdoutWithBindingAreMalformed() {
         CwlException glob = fails(tool("inputs: []", "outputs:", "  n:", "    type: int",
                 "    outputBinding: {glob: n.txt}"));
-        assertEquals(CwlException.Kind.UNSUPPORTED, glob.kind());
+        assertEquals(CwlException.Kind.MALFORMED, glob.kind());
         assertEquals("outputs.n.type", glob.path());
         assertEquals(6, glob.line());
         CwlException stdout = fails(tool("inputs: []", "outputs:", "  o:", "    type: stdout",

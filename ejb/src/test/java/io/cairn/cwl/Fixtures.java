@@ -47,22 +47,51 @@ final class Fixtures {
         return (Map<String, Object>) YamlNode.parse(text).toPlain();
     }
 
-    /** Plays the caller's part: every File with a location gets path /staged/BASENAME. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Plays the caller's part: every File with a location gets path /staged/BASENAME; a Directory
+     * gets /staged/BASENAME and its listing entries paths below it.
+     */
     static <T> T stage(T value) {
+        return stage(value, "/staged");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T stage(T value, String parent) {
+        if (value instanceof Map<?, ?> m && "Directory".equals(m.get("class")) && !m.containsKey("path")) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put((String) k, v));
+            String base = copy.get("basename") instanceof String b ? b
+                    : CwlValues.basenameOf((String) copy.get("location"));
+            String path = parent + "/" + base;
+            copy.put("basename", base);
+            copy.put("path", path);
+            if (copy.get("listing") instanceof List<?> listing) {
+                List<Object> staged = new ArrayList<>();
+                listing.forEach(e -> staged.add(stage(e, path)));
+                copy.put("listing", staged);
+            }
+            return (T) copy;
+        }
+        if (value instanceof Map<?, ?> m && "File".equals(m.get("class")) && !m.containsKey("path")
+                && m.get("location") == null && m.get("basename") instanceof String base) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put((String) k, v));
+            copy.put("path", parent + "/" + base);
+            return (T) copy;
+        }
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> copy = new LinkedHashMap<>();
-            m.forEach((k, v) -> copy.put((String) k, stage(v)));
+            m.forEach((k, v) -> copy.put((String) k, stage(v, parent)));
             if ("File".equals(copy.get("class")) && !copy.containsKey("path")) {
                 String base = CwlValues.basenameOf((String) copy.get("location"));
-                copy.put("path", "/staged/" + base);
+                copy.put("path", parent + "/" + base);
                 copy.putIfAbsent("basename", base);
             }
             return (T) copy;
         }
         if (value instanceof List<?> l) {
             List<Object> copy = new ArrayList<>();
-            l.forEach(v -> copy.add(stage(v)));
+            l.forEach(v -> copy.add(stage(v, parent)));
             return (T) copy;
         }
         return value;

@@ -265,7 +265,8 @@ class OutputCollectorTest {
         expectedA.put("path", "/not/a/file/just/data");
         expectedA.put("one", file("res/a.txt"));
         expectedA.put("many", List.of(file("res/b.txt"), file("alias.txt"),
-                map("class", "Directory", "path", outdir.resolve("res").toString(), "basename", "res")));
+                map("class", "Directory", "path", outdir.resolve("res").toString(), "basename", "res",
+                        "listing", List.of(file("res/a.txt"), file("res/a.txt.idx"), file("res/b.txt")))));
         assertEquals(expectedA, out.get("a"));
         Map<String, Object> expectedF = new LinkedHashMap<>(file("res/a.txt"));
         expectedF.put("format", "edam:1");

@@ -34,9 +34,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The work of a run's batch steps, each method in a transaction of its own so that what it
@@ -89,7 +91,9 @@ public class RunExecutor {
             Files.createDirectories(workspace.logs());
             Files.createDirectories(workspace.inputs());
             @SuppressWarnings("unchecked")
-            Map<String, Object> staged = (Map<String, Object>) stageValue(resolved, workspace, new int[1]);
+            Map<String, Object> staged = JobInputs.loadContents(tool,
+                    (Map<String, Object>) stageValue(resolved, workspace, new int[1]));
+            JobInputs.checkSecondaryFiles(tool, staged);
             BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
             Map<String, Object> stored = new LinkedHashMap<>();
             stored.put("argv", command.argv());
@@ -193,7 +197,8 @@ public class RunExecutor {
             @SuppressWarnings("unchecked")
             Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(run.getStagedInputs(), "staged inputs");
             BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
-            Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime(tool, workspace), command);
+            Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged,
+                    runtime(tool, workspace), command, exitCode);
             run.recordOutputs(JsonValues.write(storeOutputs(collected, workspace.work().toRealPath())));
             run.moveTo(RunState.COMPLETE);
         } catch (CwlException e) {
@@ -210,11 +215,31 @@ public class RunExecutor {
      */
     Object storeOutputs(Object value, Path workReal) {
         if (value instanceof Map<?, ?> map) {
+            if ("Directory".equals(map.get("class")) && map.get("path") instanceof String) {
+                Map<String, Object> dir = new LinkedHashMap<>();
+                dir.put("class", "Directory");
+                dir.put("basename", map.get("basename"));
+                List<Object> listing = new ArrayList<>();
+                if (map.get("listing") instanceof List<?> entries) {
+                    entries.forEach(e -> listing.add(storeOutputs(e, workReal)));
+                }
+                dir.put("listing", listing);
+                return dir;
+            }
             if ("File".equals(map.get("class")) && map.get("path") instanceof String path) {
                 Path file = insideWork(Path.of(path), workReal);
                 String basename = map.get("basename") instanceof String b ? b : file.getFileName().toString();
                 StoredFile stored = files.store(file, basename);
-                return fileObject(stored);
+                Map<String, Object> out = fileObject(stored);
+                for (String kept : List.of("format", "contents")) {
+                    if (map.get(kept) instanceof String v) {
+                        out.put(kept, v);
+                    }
+                }
+                if (map.get("secondaryFiles") instanceof List<?> secondary) {
+                    out.put("secondaryFiles", storeOutputs(secondary, workReal));
+                }
+                return out;
             }
             Map<String, Object> out = new LinkedHashMap<>();
             map.forEach((k, v) -> out.put(String.valueOf(k), storeOutputs(v, workReal)));
@@ -231,9 +256,11 @@ public class RunExecutor {
     private static Path insideWork(Path file, Path workReal) {
         try {
             Path real = file.toRealPath();
-            if (!real.startsWith(workReal) || !Files.isRegularFile(real)) {
+            // the work folder, or the staged inputs beside it (an input handed back as an output)
+            Path inputsReal = workReal.resolveSibling("inputs");
+            if (!(real.startsWith(workReal) || real.startsWith(inputsReal)) || !Files.isRegularFile(real)) {
                 throw new CwlException(CwlException.Kind.INVALID, "output file '" + file
-                        + "' is not a regular file inside the run's output folder", null, null);
+                        + "' is not a regular file inside the run's output folder or its staged inputs", null, null);
             }
             return real;
         } catch (IOException e) {
@@ -255,7 +282,10 @@ public class RunExecutor {
     Object stageValue(Object value, RunWorkspace workspace, int[] counter) throws IOException {
         if (value instanceof Map<?, ?> map) {
             if ("File".equals(map.get("class"))) {
-                return stageFile(map, workspace, counter);
+                return stageFile(map, workspace.inputs().resolve(Integer.toString(counter[0]++)), counter);
+            }
+            if ("Directory".equals(map.get("class"))) {
+                return stageDirectory(map, workspace.inputs().resolve(Integer.toString(counter[0]++)), counter);
             }
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -273,8 +303,70 @@ public class RunExecutor {
         return value;
     }
 
-    private Map<String, Object> stageFile(Map<?, ?> file, RunWorkspace workspace, int[] counter) throws IOException {
-        Path folder = workspace.inputs().resolve(Integer.toString(counter[0]++));
+    /**
+     * Creates a Directory literal as {@code folder/<basename>} and stages its listing inside it,
+     * Files by copy from the store or from their literal contents, Directories recursively.
+     * Directories given only by location are refused: the file store holds files, so a client
+     * sends a directory as a literal with its listing.
+     */
+    private Map<String, Object> stageDirectory(Map<?, ?> dir, Path folder, int[] counter) throws IOException {
+        if (!(dir.get("listing") instanceof List<?> listing)) {
+            throw Problem.badRequest("a Directory input must be a Directory literal with a \"listing\" (got one with "
+                    + "location " + dir.get("location") + "); Cairn stores files, so send each file's location "
+                    + "in the listing");
+        }
+        String basename = dir.get("basename") instanceof String b ? FileStore.checkBasename(b)
+                : dir.get("location") instanceof String l && !l.isBlank()
+                ? FileStore.checkBasename(l.replaceAll("/+$", "").replaceAll(".*/", ""))
+                : "dir-" + counter[0];
+        Path target = folder.resolve(basename);
+        Files.createDirectories(target);
+        List<Object> staged = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Object entry : listing) {
+            Map<?, ?> map = (Map<?, ?>) entry;
+            Map<String, Object> child = "Directory".equals(map.get("class"))
+                    ? stageDirectory(map, target, counter) : stageFile(map, target, counter);
+            if (!names.add((String) child.get("basename"))) {
+                throw Problem.badRequest("the Directory '" + basename + "' lists '" + child.get("basename")
+                        + "' twice");
+            }
+            staged.add(child);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("class", "Directory");
+        out.put("basename", basename);
+        out.put("path", target.toString());
+        out.put("listing", staged);
+        return out;
+    }
+
+    /**
+     * Copies (or, for a literal, writes) a File to {@code folder/<basename>}, and its
+     * {@code secondaryFiles} beside it, as CWL requires.
+     */
+    private Map<String, Object> stageFile(Map<?, ?> file, Path folder, int[] counter) throws IOException {
+        Map<String, Object> staged = stagePrimary(file, folder, counter);
+        if (file.get("secondaryFiles") instanceof List<?> secondary) {
+            List<Object> out = new ArrayList<>();
+            for (Object entry : secondary) {
+                if (!(entry instanceof Map<?, ?> m)) {
+                    throw Problem.badRequest("secondaryFiles of '" + staged.get("basename")
+                            + "' must be Files or Directories");
+                }
+                Map<String, Object> s = "Directory".equals(m.get("class")) ? stageDirectory(m, folder, counter)
+                        : stagePrimary(m, folder, counter);
+                if (s.get("basename").equals(staged.get("basename"))) {
+                    throw Problem.badRequest("a secondary file of '" + staged.get("basename") + "' has its name");
+                }
+                out.add(s);
+            }
+            staged.put("secondaryFiles", out);
+        }
+        return staged;
+    }
+
+    private Map<String, Object> stagePrimary(Map<?, ?> file, Path folder, int[] counter) throws IOException {
         Files.createDirectories(folder);
         Map<String, Object> staged = new LinkedHashMap<>();
         staged.put("class", "File");
@@ -297,6 +389,9 @@ public class RunExecutor {
             staged.put("basename", basename);
             staged.put("path", target.toString());
             staged.put("size", Files.size(target));
+        }
+        if (file.get("format") instanceof String format) {
+            staged.put("format", format);
         }
         return staged;
     }

@@ -1,0 +1,52 @@
+package io.cairn.cwl;
+
+import static io.cairn.cwl.Fixtures.tool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Unions of several non-null types. */
+class UnionTest {
+
+    @TempDir
+    Path outdir;
+
+    @Test
+    void filesAndDirectoriesFromOneGlob() throws IOException {
+        // capture_files_and_dirs: items [File, Directory]
+        Files.createDirectories(outdir.resolve("testdir/c"));
+        for (String f : List.of("testdir/a", "testdir/b", "testdir/c/d")) {
+            Files.writeString(outdir.resolve(f), "");
+        }
+        CommandLineTool tool = Fixtures.conformance("capture-files-and-dirs.cwl");
+        assertEquals("[File, Directory][]", tool.outputs().get(0).type().toString());
+        RuntimeContext runtime = new RuntimeContext(outdir.toString(), "/tmp/t", 1, 256);
+        Map<String, Object> staged = Fixtures.stage(JobInputs.resolve(tool, Fixtures.json(
+                "{\"indir\": {\"class\": \"Directory\", \"basename\": \"testdir\", \"listing\": []}}")));
+        List<?> result = (List<?>) OutputCollector.collect(tool, outdir, staged, runtime,
+                CommandLineBuilder.build(tool, staged, runtime)).get("result");
+        assertEquals(List.of("File", "File", "Directory"), result.stream().map(r -> ((Map<?, ?>) r).get("class")).toList());
+        assertEquals(1, ((List<?>) ((Map<?, ?>) result.get(2)).get("listing")).size());
+    }
+
+    @Test
+    void valuesTakeTheFirstFittingAlternative() {
+        String cwl = tool("baseCommand: echo",
+                "inputs: {x: {type: [int, string, 'string[]'], inputBinding: {prefix: -x, itemSeparator: ','}}}",
+                "outputs: []");
+        assertEquals(List.of("echo", "-x", "7"), Fixtures.argv(cwl, Map.of("x", 7)));
+        assertEquals(List.of("echo", "-x", "seven"), Fixtures.argv(cwl, Map.of("x", "seven")));
+        assertEquals(List.of("echo", "-x", "a,b"), Fixtures.argv(cwl, Map.of("x", List.of("a", "b"))));
+        CwlException e = assertThrows(CwlException.class, () -> Fixtures.argv(cwl, Map.of("x", true)));
+        assertTrue(e.reason().contains("expected [int, string, string[]], got boolean true"), e.reason());
+    }
+}
