@@ -216,9 +216,7 @@ class ExpressionsTest {
         assertEquals(1, lib.interpolate("${ counter++; leaked = 42; return counter; }", ctx));
         assertEquals(1, lib.interpolate("${ counter++; return counter; }", ctx));
         assertEquals("undefined", lib.interpolate("$(typeof leaked)", ctx));
-        ExpressionException e = assertThrows(ExpressionException.class,
-                () -> lib.interpolate("${ Array.prototype.evil = 1; return 1; }", ctx));
-        assertTrue(e.getMessage().contains("sealed"), e.getMessage());
+        assertEquals(1, lib.interpolate("${ Array.prototype.evil = 1; return [].evil; }", ctx));
         assertEquals("undefined", lib.interpolate("$(typeof [].evil)", ctx));
     }
 
