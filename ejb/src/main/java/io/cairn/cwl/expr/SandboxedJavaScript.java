@@ -88,6 +88,9 @@ final class SandboxedJavaScript {
             return switch (featureIndex) {
                 case Context.FEATURE_E4X, Context.FEATURE_ENHANCED_JAVA_ACCESS,
                         Context.FEATURE_DYNAMIC_SCOPE -> false;
+                // ES5.1: a function called with a null or undefined this gets the global object; without
+                // this, Rhino's built-ins mishandle Array.apply(null, ...), an idiom the conformance tests use.
+                case Context.FEATURE_OLD_UNDEF_NULL_THIS -> true;
                 default -> super.hasFeature(cx, featureIndex);
             };
         }

@@ -162,6 +162,9 @@ class ExpressionsTest {
                 "functions and undefined are left out, as JSON.stringify does");
         assertEquals(java.util.Arrays.asList(1, null), eval("$([1, function(){}])"));
         assertEquals("boxed", eval("$(new String('boxed'))"));
+        // A known difference (docs/adr/0005): strict code also gets the global object, not undefined.
+        assertEquals(List.of(true, "object"), eval("${ return [(function(){ return this; }).call(null) === this,"
+                + " typeof (function(){ 'use strict'; return this; })()]; }"), "ES5 this for null");
         assertEquals("1970-01-01T00:00:00.000Z", eval("$(new Date(0))"), "toJSON is honoured");
     }
 
