@@ -76,7 +76,8 @@ final class SandboxedJavaScript {
         protected Context makeContext() {
             GuardedContext cx = new GuardedContext(this);
             cx.setOptimizationLevel(-1);
-            cx.setLanguageVersion(Context.VERSION_ES6);
+            // ECMAScript 5.1 as CWL asks; Rhino's ES6 mode builds more standard objects for every evaluation.
+            cx.setLanguageVersion(Context.VERSION_1_8);
             cx.setClassShutter(className -> false);
             cx.setInstructionObserverThreshold(INSTRUCTION_SLICE);
             cx.setMaximumInterpreterStackDepth(MAX_CALL_DEPTH);

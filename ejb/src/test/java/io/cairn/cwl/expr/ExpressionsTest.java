@@ -169,6 +169,22 @@ class ExpressionsTest {
     }
 
     @Test
+    void ecmaScript51BuiltIns() {
+        assertEquals(List.of("a", "b"), eval("$(Object.keys({a: 1, b: 2}))"));
+        assertEquals("{\"x\":[1,2]}", eval("$(JSON.stringify({x: [1, 2]}))"));
+        assertEquals(Map.of("y", 1), eval("$(JSON.parse('{\"y\": 1}'))"));
+        assertEquals(true, eval("$(Array.isArray(inputs.list))"));
+        assertEquals("trim", eval("$('  trim  '.trim())"));
+        assertEquals(5, eval("$((function(a, b) { return a + b; }).bind(null, 2)(3))"));
+        assertEquals(List.of(2, 3), eval("$(inputs.list.filter(function(x) { return x > 1; }))"));
+        assertEquals(6, eval("$(inputs.list.reduce(function(a, b) { return a + b; }, 0))"));
+        assertEquals("reads", eval("$(inputs.file.basename.replace(/\\.fastq$/, ''))"));
+        assertEquals("2", eval("$((2).toFixed(0))"));
+        assertEquals(List.of("a", "b"), eval("$('a,b'.split(','))"));
+        assertEquals(true, eval("$(Object.getOwnPropertyNames(Object.freeze({k: 1})).length === 1)"));
+    }
+
+    @Test
     void plainReferencesGiveTheSameValuesAsTheEngine() {
         String[] refs = {"inputs.name", "inputs['name']", "inputs[\"a b\"]", "self[0]", "self[1]", "self.length",
             "runtime.cores", "inputs.file.size", "inputs.file.path", "inputs.list[2]", "inputs.list.length",
