@@ -135,16 +135,14 @@ public final class Expressions {
     }
 
     private Object evaluate(Template.Expr expr, Map<String, ?> context) {
-        if (!expr.body()) {
-            ParameterPath path = ParameterPath.parse(expr.code());
-            if (path != null && (lib.isEmpty() || libLeaves(path.root()))) {
-                Object value = path.resolve(context);
-                if (value != ParameterPath.UNRESOLVED) {
-                    try {
-                        return JsonValues.copy(value, "the value of " + abbreviate(expr.source()));
-                    } catch (ExpressionException e) {
-                        throw new ExpressionException(e.getMessage(), abbreviate(expr.source()));
-                    }
+        ParameterPath path = expr.path();
+        if (path != null && (lib.isEmpty() || libLeaves(path.root()))) {
+            Object value = path.resolve(context);
+            if (value != ParameterPath.UNRESOLVED) {
+                try {
+                    return JsonValues.copy(value, "the value of " + abbreviate(expr.source()));
+                } catch (ExpressionException e) {
+                    throw new ExpressionException(e.getMessage(), abbreviate(expr.source()));
                 }
             }
         }

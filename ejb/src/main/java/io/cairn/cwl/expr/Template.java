@@ -17,8 +17,11 @@ import java.util.List;
  */
 record Template(String source, List<Object> parts) {
 
-    /** An embedded expression: {@code $(code)} when {@code body} is false, <code>${code}</code> when true. */
-    record Expr(String source, String code, boolean body, int position) {
+    /**
+     * An embedded expression: {@code $(code)} when {@code body} is false, <code>${code}</code> when
+     * true; {@code path} is the plain parameter reference it is, or null.
+     */
+    record Expr(String source, String code, boolean body, int position, ParameterPath path) {
     }
 
     static boolean mayContainExpression(String text) {
@@ -82,7 +85,8 @@ record Template(String source, List<Object> parts) {
                     literal.setLength(0);
                 }
                 boolean body = text.charAt(i + 1) == '{';
-                parts.add(new Expr(text.substring(i, end + 1), text.substring(i + 2, end), body, i));
+                String code = text.substring(i + 2, end);
+                parts.add(new Expr(text.substring(i, end + 1), code, body, i, body ? null : ParameterPath.parse(code)));
                 i = end + 1;
                 continue;
             }
