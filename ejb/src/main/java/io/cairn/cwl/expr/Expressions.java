@@ -102,12 +102,26 @@ public final class Expressions {
      * @throws ExpressionException when the string is malformed or an expression fails
      */
     public Object interpolate(String text, Map<String, ?> context) {
+        return interpolate(text, context, false);
+    }
+
+    /**
+     * As {@link #interpolate}, but whitespace counts: the string gives an expression's value only
+     * when it is exactly that expression, so <code>"${...}\n"</code> is a String ending in a
+     * newline. For file contents, such as {@code InitialWorkDirRequirement} entries, where the
+     * reference runner does not strip whitespace.
+     */
+    public Object interpolateVerbatim(String text, Map<String, ?> context) {
+        return interpolate(text, context, true);
+    }
+
+    private Object interpolate(String text, Map<String, ?> context, boolean verbatim) {
         Objects.requireNonNull(context, "context");
         if (!Template.mayContainExpression(text)) {
             return text;
         }
         Template template = template(text);
-        Template.Expr whole = template.whole();
+        Template.Expr whole = verbatim ? template.exactlyOne() : template.whole();
         if (whole != null) {
             return evaluate(whole, context);
         }

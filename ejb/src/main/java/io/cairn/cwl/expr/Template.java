@@ -28,6 +28,11 @@ record Template(String source, List<Object> parts) {
         return text != null && (text.contains("$(") || text.contains("${"));
     }
 
+    /** The only expression when the string is exactly that expression, nothing around it, else null. */
+    Expr exactlyOne() {
+        return parts.size() == 1 && parts.get(0) instanceof Expr e ? e : null;
+    }
+
     /** The only expression when the string is that expression with at most whitespace around it, else null. */
     Expr whole() {
         Expr found = null;

@@ -97,6 +97,11 @@ class ConformanceExpressionsTest {
         // js-quote.cwl: ${return 'quote "' + inputs.quote + '"'} followed by a newline (an InitialWorkDir entry)
         assertEquals("quote \"Hello\"", js.interpolate("${return 'quote \"' + inputs.quote + '\"'}\n",
                 ctx(Map.of("quote", "Hello"), null)), "a lone expression with a newline after it is that expression");
+        // ... but as file contents (the test expects 14 bytes) the newline counts
+        assertEquals("quote \"Hello\"\n", js.interpolateVerbatim("${return 'quote \"' + inputs.quote + '\"'}\n",
+                ctx(Map.of("quote", "Hello"), null)));
+        assertEquals(Map.of("a", 1), js.interpolateVerbatim("$({a: 1})", ctx(Map.of(), null)));
+        assertEquals(" {\"a\": 1}", js.interpolateVerbatim(" $({a: 1})", ctx(Map.of(), null)));
         // runtime: $(runtime.cores), and the string form in arguments
         assertEquals(2, js.interpolate("$(runtime.cores)", ctx(Map.of(), null)));
         assertEquals("/foo/bar/baz", js.interpolate("$(\"/foo/bar/baz\".split('/').join('/'))", ctx(Map.of(), null)));
