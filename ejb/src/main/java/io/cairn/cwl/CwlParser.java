@@ -256,6 +256,13 @@ public final class CwlParser {
                         tool.ignoredHints.add(cls);
                     }
                 }
+                case "InlineJavascriptRequirement" -> {
+                    // accepted (workflows pass it down); JavaScript inside a tool is still refused
+                    // where it appears, with the expression named
+                    if (!required) {
+                        tool.ignoredHints.add(cls);
+                    }
+                }
                 default -> {
                     if (required) {
                         throw CwlException.unsupported("unsupported requirement '" + cls + "'; supported: "

@@ -1,10 +1,13 @@
 package io.cairn.cwl;
 
+import io.cairn.cwl.expr.ExpressionException;
+import io.cairn.cwl.expr.Expressions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Works out, from a workflow, its inputs and the outputs of the step instances that have finished,
@@ -39,6 +42,23 @@ public final class DagPlanner {
     /** Parameter references only: anything else is UNSUPPORTED. */
     public static final Evaluator PARAMETER_REFERENCES = (expression, context, lib) ->
             ParameterReferences.evaluate(expression, context);
+
+    /** One sandboxed engine per expression library (they are thread-safe and cache what they compile). */
+    private static final Map<List<String>, Expressions> ENGINES = new ConcurrentHashMap<>();
+
+    /**
+     * CWL expressions with JavaScript ({@code InlineJavascriptRequirement}) in the sandboxed engine
+     * of {@link Expressions}; parameter references give the same values as without JavaScript.
+     * A failing expression is INVALID, naming the expression and why.
+     */
+    public static final Evaluator JAVASCRIPT = (expression, context, lib) -> {
+        try {
+            return ENGINES.computeIfAbsent(List.copyOf(lib), l -> Expressions.create(l, null))
+                    .interpolate(expression, context);
+        } catch (ExpressionException e) {
+            throw CwlException.invalid(e.getMessage(), null, null);
+        }
+    };
 
     /** A tool invocation whose inputs are all known. */
     public record Task(String key, CommandLineTool tool, Map<String, Object> inputs) {

@@ -129,8 +129,8 @@ class CwlParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "echo-position-expr.cwl|UNSUPPORTED|requirements.InlineJavascriptRequirement|unsupported requirement 'InlineJavascriptRequirement'",
-        "null-defined.cwl|UNSUPPORTED|requirements.InlineJavascriptRequirement|unsupported requirement",
+        "echo-position-expr.cwl|UNSUPPORTED|inputs.one.inputBinding.position|expressions in 'position' are not supported",
+        "null-defined.cwl|UNSUPPORTED|arguments[1]|JavaScript expression $(inputs.file1 === null",
         "tmap-tool.cwl|UNSUPPORTED|requirements[0]|unsupported requirement 'SchemaDefRequirement'",
         "params.cwl|UNSUPPORTED|outputs.$import|$import is not supported",
         "count-lines1-wf.cwl|UNSUPPORTED|class|class Workflow is not supported yet",

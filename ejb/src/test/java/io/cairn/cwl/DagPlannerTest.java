@@ -225,5 +225,22 @@ class DagPlannerTest {
                 + indent("class: ExpressionTool\ninputs: {}\noutputs:\n  o: Any\nexpression: \"$({'o': null})\"\n", 6));
         CwlException e = assertThrows(CwlException.class, () -> DagPlanner.plan(js, Map.of(), Map.of()));
         assertEquals(CwlException.Kind.UNSUPPORTED, e.kind());
+        DagPlanner.Plan withJs = DagPlanner.plan(js, Map.of(), Map.of(), DagPlanner.JAVASCRIPT);
+        assertTrue(withJs.complete());
+    }
+
+    @Test
+    void javascriptDrivesValueFromAndWhen() {
+        Workflow wf = wf("requirements: {InlineJavascriptRequirement: {}, StepInputExpressionRequirement: {}}\n"
+                        + "inputs:\n  n: int\noutputs: []\n",
+                step("s", "      x:\n        source: n\n        valueFrom: $('n=' + (self * 2))\n      n: n\n",
+                        "    when: $(inputs.n > 1)\n"));
+        DagPlanner.Plan run = DagPlanner.plan(wf, JobInputs.resolve(wf.inputs(), Map.of("n", 3)), Map.of(), DagPlanner.JAVASCRIPT);
+        assertEquals(Map.of("x", "n=6"), run.ready().get(0).inputs());
+        assertTrue(DagPlanner.plan(wf, JobInputs.resolve(wf.inputs(), Map.of("n", 1)), Map.of(), DagPlanner.JAVASCRIPT).complete());
+        CwlException broken = assertThrows(CwlException.class, () -> DagPlanner.plan(
+                wf("inputs:\n  n: int\noutputs: []\n", step("s", "      x:\n        source: n\n        valueFrom: ${ throw new Error('nope'); }\n", "")),
+                Map.of("n", 1), Map.of(), DagPlanner.JAVASCRIPT));
+        assertTrue(broken.getMessage().contains("nope"), broken.getMessage());
     }
 }

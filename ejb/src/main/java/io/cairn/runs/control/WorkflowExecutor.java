@@ -3,15 +3,10 @@ package io.cairn.runs.control;
 import io.cairn.compute.TaskSpec;
 import io.cairn.compute.TaskState;
 import io.cairn.compute.TaskStatus;
-import io.cairn.cwl.BuiltCommand;
-import io.cairn.cwl.CommandLineBuilder;
 import io.cairn.cwl.CommandLineTool;
 import io.cairn.cwl.CwlException;
 import io.cairn.cwl.DagPlanner;
-import io.cairn.cwl.DockerRequirement;
 import io.cairn.cwl.JobInputs;
-import io.cairn.cwl.OutputCollector;
-import io.cairn.cwl.RuntimeContext;
 import io.cairn.cwl.Workflow;
 import io.cairn.files.boundary.FileStore;
 import io.cairn.platform.CairnSettings;
@@ -36,7 +31,6 @@ import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -191,21 +185,8 @@ public class WorkflowExecutor {
             try {
                 // a retried instance starts from an empty folder
                 deleteTree(workspace.root());
-                Map<String, Object> resolved = JobInputs.resolve(tool, jobObject(step.getInputs()));
-                Files.createDirectories(workspace.work());
-                Files.createDirectories(workspace.tmp());
-                Files.createDirectories(workspace.logs());
-                Files.createDirectories(workspace.inputs());
-                @SuppressWarnings("unchecked")
-                Map<String, Object> staged = (Map<String, Object>) helper().stageValue(resolved, workspace, new int[1]);
-                BuiltCommand command = CommandLineBuilder.build(tool, staged, RunExecutor.runtime(tool, workspace));
-                Map<String, Object> stored = new LinkedHashMap<>();
-                stored.put("argv", command.argv());
-                stored.put("env", RunExecutor.environment(command, workspace));
-                stored.put("stdin", command.stdin());
-                step.recordStaging(JsonValues.write(staged), JsonValues.write(stored),
-                        workspace.streamFile(command.stdoutFile(), "stdout.txt").toString(),
-                        workspace.streamFile(command.stderrFile(), "stderr.txt").toString());
+                ToolInvocation.Staged staged = new ToolInvocation(files).stage(tool, jobObject(step.getInputs()), workspace);
+                step.recordStaging(staged.stagedInputs(), staged.commandLine(), staged.stdout(), staged.stderr());
                 step.moveTo(RunState.INITIALIZING);
             } catch (CwlException | Problem | IllegalArgumentException e) {
                 step.fail(RunState.SYSTEM_ERROR, "staging failed: " + e.getMessage());
@@ -215,17 +196,8 @@ public class WorkflowExecutor {
                 return null;
             }
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> stored = (Map<String, Object>) JsonValues.parse(step.getCommandLine(), "stored command line");
-        @SuppressWarnings("unchecked")
-        List<String> argv = new ArrayList<>((List<String>) stored.get("argv"));
-        @SuppressWarnings("unchecked")
-        Map<String, String> env = new LinkedHashMap<>((Map<String, String>) stored.get("env"));
-        RuntimeContext runtime = RunExecutor.runtime(tool, workspace);
-        return new TaskSpec(step.taskId(), argv, env, workspace.work().toString(), (String) stored.get("stdin"),
-                step.getStdoutPath(), step.getStderrPath(), runtime.cores(), runtime.ram(),
-                // a DockerRequirement given as a hint may be ignored; pools with containers come with issue 4
-                tool.dockerRequired() ? tool.docker().map(DockerRequirement::image).orElse(null) : null);
+        return ToolInvocation.taskSpec(step.taskId(), tool, workspace, step.getCommandLine(), step.getStdoutPath(),
+                step.getStderrPath());
     }
 
     /** Records the backend id of a step instance's task; committed before anyone waits on it. */
@@ -313,12 +285,7 @@ public class WorkflowExecutor {
         }
         RunWorkspace workspace = workspace(step);
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(step.getStagedInputs(), "staged inputs");
-            RuntimeContext runtime = RunExecutor.runtime(tool, workspace);
-            BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
-            Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime, command);
-            step.complete(JsonValues.write(helper().storeOutputs(collected, workspace.work().toRealPath())));
+            step.complete(JsonValues.write(new ToolInvocation(files).collect(tool, workspace, step.getStagedInputs(), exitCode)));
         } catch (CwlException e) {
             step.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode
                     + " but its outputs are not as described: " + e.getMessage());
@@ -336,7 +303,7 @@ public class WorkflowExecutor {
                 finished.put(s.getStepKey(), jobObject(s.getOutputs()));
             }
         }
-        return DagPlanner.plan(wf, inputs, finished);
+        return DagPlanner.plan(wf, inputs, finished, DagPlanner.JAVASCRIPT);
     }
 
     private Workflow workflow(Run run) {
@@ -349,13 +316,6 @@ public class WorkflowExecutor {
                 .resolve(Integer.toString(step.getSeq())));
     }
 
-    /** The tool-run staging and output storing, shared with single-tool runs. */
-    private RunExecutor helper() {
-        RunExecutor helper = new RunExecutor();
-        helper.files = files;
-        helper.settings = settings;
-        return helper;
-    }
 
     private static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {

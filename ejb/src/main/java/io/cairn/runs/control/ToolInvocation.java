@@ -1,0 +1,310 @@
+package io.cairn.runs.control;
+
+import io.cairn.compute.TaskSpec;
+import io.cairn.cwl.BuiltCommand;
+import io.cairn.cwl.CommandLineBuilder;
+import io.cairn.cwl.CommandLineTool;
+import io.cairn.cwl.CwlException;
+import io.cairn.cwl.DockerRequirement;
+import io.cairn.cwl.JobInputs;
+import io.cairn.cwl.OutputCollector;
+import io.cairn.cwl.ResourceRequirement;
+import io.cairn.cwl.RuntimeContext;
+import io.cairn.files.boundary.FileStore;
+import io.cairn.files.entity.StoredFile;
+import io.cairn.platform.JsonValues;
+import io.cairn.platform.Problem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One invocation of a CommandLineTool in a workspace, the same for a tool run and for a step
+ * instance of a workflow: staging the inputs into the workspace and building the command line,
+ * the task to submit, and collecting and storing the outputs once it exited. Plain Java; the
+ * callers record what it gives in their own transactions.
+ */
+final class ToolInvocation {
+
+    /** What staging recorded: the staged inputs and the command (argv, env, stdin), as JSON, and the stream files. */
+    record Staged(String stagedInputs, String commandLine, String stdout, String stderr) {
+    }
+
+    private final FileStore files;
+
+    ToolInvocation(FileStore files) {
+        this.files = files;
+    }
+
+    /**
+     * Resolves the job against the tool, copies the input files into the workspace and builds
+     * the command line.
+     *
+     * @throws CwlException when the inputs do not fit the tool
+     * @throws IOException  when the workspace cannot be prepared
+     */
+    Staged stage(CommandLineTool tool, Map<String, Object> job, RunWorkspace workspace) throws IOException {
+        Map<String, Object> resolved = JobInputs.resolve(tool, job);
+        Files.createDirectories(workspace.work());
+        Files.createDirectories(workspace.tmp());
+        Files.createDirectories(workspace.logs());
+        Files.createDirectories(workspace.inputs());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> staged = JobInputs.loadContents(tool,
+                (Map<String, Object>) stageValue(resolved, workspace, new int[1]));
+        JobInputs.checkSecondaryFiles(tool, staged);
+        BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
+        Map<String, Object> stored = new LinkedHashMap<>();
+        stored.put("argv", command.argv());
+        stored.put("env", environment(command, workspace));
+        stored.put("stdin", command.stdin());
+        return new Staged(JsonValues.write(staged), JsonValues.write(stored),
+                workspace.streamFile(command.stdoutFile(), "stdout.txt").toString(),
+                workspace.streamFile(command.stderrFile(), "stderr.txt").toString());
+    }
+
+    /** The task to submit for what {@link #stage} recorded. */
+    @SuppressWarnings("unchecked")
+    static TaskSpec taskSpec(String taskId, CommandLineTool tool, RunWorkspace workspace, String commandLine,
+                             String stdout, String stderr) {
+        Map<String, Object> stored = (Map<String, Object>) JsonValues.parse(commandLine, "stored command line");
+        List<String> argv = new ArrayList<>((List<String>) stored.get("argv"));
+        Map<String, String> env = new LinkedHashMap<>((Map<String, String>) stored.get("env"));
+        RuntimeContext runtime = runtime(tool, workspace);
+        // a DockerRequirement given as a hint may be ignored; pools with containers come with issue 4
+        String image = tool.dockerRequired() ? tool.docker().map(DockerRequirement::image).orElse(null) : null;
+        return new TaskSpec(taskId, argv, env, workspace.work().toString(), (String) stored.get("stdin"),
+                stdout, stderr, runtime.cores(), runtime.ram(), image);
+    }
+
+    /**
+     * Collects the outputs of a tool that exited with a success code and stores their files.
+     *
+     * @throws CwlException when the outputs are not as the tool describes them
+     * @throws IOException  when the output folder cannot be read
+     */
+    Map<String, Object> collect(CommandLineTool tool, RunWorkspace workspace, String stagedInputs, int exitCode)
+            throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(stagedInputs, "staged inputs");
+        RuntimeContext runtime = runtime(tool, workspace);
+        BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
+        Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime, command, exitCode);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stored = (Map<String, Object>) storeOutputs(collected, workspace.work().toRealPath());
+        return stored;
+    }
+
+    /**
+     * Replaces every collected File (with a local path) by a stored file with location, size and
+     * checksum. Only regular files inside the run's work folder are stored (checked again here,
+     * with symbolic links resolved, whatever the collector did).
+     */
+    Object storeOutputs(Object value, Path workReal) {
+        if (value instanceof Map<?, ?> map) {
+            if ("Directory".equals(map.get("class")) && map.get("path") instanceof String) {
+                Map<String, Object> dir = new LinkedHashMap<>();
+                dir.put("class", "Directory");
+                dir.put("basename", map.get("basename"));
+                List<Object> listing = new ArrayList<>();
+                if (map.get("listing") instanceof List<?> entries) {
+                    entries.forEach(e -> listing.add(storeOutputs(e, workReal)));
+                }
+                dir.put("listing", listing);
+                return dir;
+            }
+            if ("File".equals(map.get("class")) && map.get("path") instanceof String path) {
+                Path file = insideWork(Path.of(path), workReal);
+                String basename = map.get("basename") instanceof String b ? b : file.getFileName().toString();
+                StoredFile stored = files.store(file, basename);
+                Map<String, Object> out = fileObject(stored);
+                for (String kept : List.of("format", "contents")) {
+                    if (map.get(kept) instanceof String v) {
+                        out.put(kept, v);
+                    }
+                }
+                if (map.get("secondaryFiles") instanceof List<?> secondary) {
+                    out.put("secondaryFiles", storeOutputs(secondary, workReal));
+                }
+                return out;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), storeOutputs(v, workReal)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(v -> out.add(storeOutputs(v, workReal)));
+            return out;
+        }
+        return value;
+    }
+
+    private static Path insideWork(Path file, Path workReal) {
+        try {
+            Path real = file.toRealPath();
+            // the work folder, or the staged inputs beside it (an input handed back as an output)
+            Path inputsReal = workReal.resolveSibling("inputs");
+            if (!(real.startsWith(workReal) || real.startsWith(inputsReal)) || !Files.isRegularFile(real)) {
+                throw new CwlException(CwlException.Kind.INVALID, "output file '" + file
+                        + "' is not a regular file inside the run's output folder or its staged inputs", null, null);
+            }
+            return real;
+        } catch (IOException e) {
+            throw new CwlException(CwlException.Kind.INVALID, "output file '" + file + "' cannot be read: " + e.getMessage(), null, null);
+        }
+    }
+
+    static Map<String, Object> fileObject(StoredFile stored) {
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("class", "File");
+        file.put("location", FileStore.location(stored));
+        file.put("basename", stored.getBasename());
+        file.put("size", stored.getSize());
+        file.put("checksum", stored.checksum());
+        return file;
+    }
+
+    /** Copies every input File into {@code inputs/<n>/<basename>} and gives it a path. */
+    Object stageValue(Object value, RunWorkspace workspace, int[] counter) throws IOException {
+        if (value instanceof Map<?, ?> map) {
+            if ("File".equals(map.get("class"))) {
+                return stageFile(map, workspace.inputs().resolve(Integer.toString(counter[0]++)), counter);
+            }
+            if ("Directory".equals(map.get("class"))) {
+                return stageDirectory(map, workspace.inputs().resolve(Integer.toString(counter[0]++)), counter);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put(String.valueOf(e.getKey()), stageValue(e.getValue(), workspace, counter));
+            }
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object item : list) {
+                out.add(stageValue(item, workspace, counter));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    /**
+     * Creates a Directory literal as {@code folder/<basename>} and stages its listing inside it,
+     * Files by copy from the store or from their literal contents, Directories recursively.
+     * Directories given only by location are refused: the file store holds files, so a client
+     * sends a directory as a literal with its listing.
+     */
+    private Map<String, Object> stageDirectory(Map<?, ?> dir, Path folder, int[] counter) throws IOException {
+        if (!(dir.get("listing") instanceof List<?> listing)) {
+            throw Problem.badRequest("a Directory input must be a Directory literal with a \"listing\" (got one with "
+                    + "location " + dir.get("location") + "); Cairn stores files, so send each file's location "
+                    + "in the listing");
+        }
+        String basename = dir.get("basename") instanceof String b ? FileStore.checkBasename(b)
+                : dir.get("location") instanceof String l && !l.isBlank()
+                ? FileStore.checkBasename(l.replaceAll("/+$", "").replaceAll(".*/", ""))
+                : "dir-" + counter[0];
+        Path target = folder.resolve(basename);
+        Files.createDirectories(target);
+        List<Object> staged = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Object entry : listing) {
+            Map<?, ?> map = (Map<?, ?>) entry;
+            Map<String, Object> child = "Directory".equals(map.get("class"))
+                    ? stageDirectory(map, target, counter) : stageFile(map, target, counter);
+            if (!names.add((String) child.get("basename"))) {
+                throw Problem.badRequest("the Directory '" + basename + "' lists '" + child.get("basename")
+                        + "' twice");
+            }
+            staged.add(child);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("class", "Directory");
+        out.put("basename", basename);
+        out.put("path", target.toString());
+        out.put("listing", staged);
+        return out;
+    }
+
+    /**
+     * Copies (or, for a literal, writes) a File to {@code folder/<basename>}, and its
+     * {@code secondaryFiles} beside it, as CWL requires.
+     */
+    private Map<String, Object> stageFile(Map<?, ?> file, Path folder, int[] counter) throws IOException {
+        Map<String, Object> staged = stagePrimary(file, folder, counter);
+        if (file.get("secondaryFiles") instanceof List<?> secondary) {
+            List<Object> out = new ArrayList<>();
+            for (Object entry : secondary) {
+                if (!(entry instanceof Map<?, ?> m)) {
+                    throw Problem.badRequest("secondaryFiles of '" + staged.get("basename")
+                            + "' must be Files or Directories");
+                }
+                Map<String, Object> s = "Directory".equals(m.get("class")) ? stageDirectory(m, folder, counter)
+                        : stagePrimary(m, folder, counter);
+                if (s.get("basename").equals(staged.get("basename"))) {
+                    throw Problem.badRequest("a secondary file of '" + staged.get("basename") + "' has its name");
+                }
+                out.add(s);
+            }
+            staged.put("secondaryFiles", out);
+        }
+        return staged;
+    }
+
+    private Map<String, Object> stagePrimary(Map<?, ?> file, Path folder, int[] counter) throws IOException {
+        Files.createDirectories(folder);
+        Map<String, Object> staged = new LinkedHashMap<>();
+        staged.put("class", "File");
+        if (file.get("location") instanceof String location) {
+            StoredFile stored = files.resolve(location, "input file");
+            String basename = file.get("basename") instanceof String b ? FileStore.checkBasename(b) : stored.getBasename();
+            Path target = folder.resolve(basename);
+            // copy then rename, so that a crash mid-copy never leaves a truncated input behind
+            Path partial = folder.resolve(".partial-" + basename);
+            Files.copy(files.blob(stored), partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            staged.putAll(fileObject(stored));
+            staged.put("basename", basename);
+            staged.put("path", target.toString());
+        } else {
+            String contents = file.get("contents") instanceof String c ? c : "";
+            String basename = file.get("basename") instanceof String b ? FileStore.checkBasename(b) : "literal-" + counter[0];
+            Path target = folder.resolve(basename);
+            Files.writeString(target, contents, StandardCharsets.UTF_8);
+            staged.put("basename", basename);
+            staged.put("path", target.toString());
+            staged.put("size", Files.size(target));
+        }
+        if (file.get("format") instanceof String format) {
+            staged.put("format", format);
+        }
+        return staged;
+    }
+
+    /** The environment a tool sees: a fixed PATH, HOME and TMPDIR per CWL, then the tool's own variables. */
+    static Map<String, String> environment(BuiltCommand command, RunWorkspace workspace) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        env.put("HOME", workspace.work().toString());
+        env.put("TMPDIR", workspace.tmp().toString());
+        env.put("LANG", "C.UTF-8");
+        env.putAll(command.env());
+        return env;
+    }
+
+    static RuntimeContext runtime(CommandLineTool tool, RunWorkspace workspace) {
+        int cores = tool.resources().map(ResourceRequirement::minCores).orElse(1);
+        long ram = tool.resources().map(ResourceRequirement::minRamMiB).orElse(256L);
+        return new RuntimeContext(workspace.work().toString(), workspace.tmp().toString(), cores, ram);
+    }
+}
