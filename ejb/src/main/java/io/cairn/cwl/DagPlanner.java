@@ -81,12 +81,24 @@ public final class DagPlanner {
         }
     };
 
+    /** Where the bytes of a File value (with a location) are, for loadContents of ExpressionTool inputs. */
+    @FunctionalInterface
+    public interface LocalFiles {
+        java.nio.file.Path of(Map<?, ?> file);
+    }
+
+    private static final LocalFiles NO_FILES = file -> {
+        throw CwlException.unsupported("loadContents of an ExpressionTool input needs the file store", null, null);
+    };
+
     private final Evaluator evaluator;
+    private final LocalFiles localFiles;
     private final Map<String, Map<String, Object>> finished;
     private final List<Task> ready = new ArrayList<>();
 
-    private DagPlanner(Evaluator evaluator, Map<String, Map<String, Object>> finished) {
+    private DagPlanner(Evaluator evaluator, LocalFiles localFiles, Map<String, Map<String, Object>> finished) {
         this.evaluator = evaluator;
+        this.localFiles = localFiles;
         this.finished = finished;
     }
 
@@ -103,7 +115,13 @@ public final class DagPlanner {
      */
     public static Plan plan(Workflow workflow, Map<String, Object> inputs, Map<String, Map<String, Object>> finished,
                             Evaluator evaluator) {
-        DagPlanner planner = new DagPlanner(evaluator, finished);
+        return plan(workflow, inputs, finished, evaluator, NO_FILES);
+    }
+
+    /** @param localFiles finds the bytes of input Files that ExpressionTools load ({@code loadContents}) */
+    public static Plan plan(Workflow workflow, Map<String, Object> inputs, Map<String, Map<String, Object>> finished,
+                            Evaluator evaluator, LocalFiles localFiles) {
+        DagPlanner planner = new DagPlanner(evaluator, localFiles, finished);
         Map<String, Object> outputs = planner.workflow(workflow, inputs, "", true);
         return new Plan(List.copyOf(planner.ready), outputs != null, outputs);
     }
@@ -345,8 +363,14 @@ public final class DagPlanner {
 
     /** An ExpressionTool needs no backend: its outputs are its expression's value, worked out here. */
     private Map<String, Object> expression(ExpressionTool et, Map<String, Object> given, String key) {
+        Map<String, Object> resolved = new LinkedHashMap<>(JobInputs.resolve(et.inputs(), given));
+        for (InputParameter input : et.inputs()) {
+            if (input.loadContents() && resolved.get(input.id()) != null) {
+                resolved.put(input.id(), withContents(resolved.get(input.id()), key + ".inputs." + input.id()));
+            }
+        }
         Map<String, Object> context = new HashMap<>();
-        context.put("inputs", JobInputs.resolve(et.inputs(), given));
+        context.put("inputs", resolved);
         context.put("self", null);
         context.put("runtime", Map.of("cores", 1, "ram", 256));
         Object value = evaluator.evaluate(et.expression(), context, et.expressionLib());
@@ -357,6 +381,21 @@ public final class DagPlanner {
         Map<String, Object> out = new LinkedHashMap<>();
         map.forEach((k, v) -> out.put(String.valueOf(k), v));
         return out;
+    }
+
+    private Object withContents(Object value, String where) {
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(v -> out.add(withContents(v, where)));
+            return out;
+        }
+        if (CwlValues.isFile(value) && !(((Map<?, ?>) value).get("contents") instanceof String)) {
+            Map<String, Object> file = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> file.put(String.valueOf(k), v));
+            file.put("contents", CwlValues.loadContents(localFiles.of(file), where));
+            return file;
+        }
+        return value;
     }
 
     private static Map<String, Object> only(WorkflowStep step, Map<String, Object> outputs) {

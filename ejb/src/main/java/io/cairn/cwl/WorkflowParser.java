@@ -146,8 +146,10 @@ public final class WorkflowParser {
             if (body != null && body.get("default") != null && !body.get("default").isNull()) {
                 dflt = checkedDefault(type, body.get("default"), e.path + ".default");
             }
+            boolean loadContents = body != null && body.get("loadContents") != null
+                    && Boolean.TRUE.equals(body.get("loadContents").value());
             inputs.add(new InputParameter(e.id, type, dflt, body == null ? null : optionalString(body, "label"),
-                    body == null ? null : docText(body.get("doc")), List.of(), null));
+                    body == null ? null : docText(body.get("doc")), List.of(), null, loadContents));
         }
         return inputs;
     }

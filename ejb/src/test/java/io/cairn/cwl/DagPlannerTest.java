@@ -243,4 +243,20 @@ class DagPlannerTest {
                 Map.of("n", 1), Map.of(), DagPlanner.JAVASCRIPT));
         assertTrue(broken.getMessage().contains("nope"), broken.getMessage());
     }
+
+    @Test
+    void anExpressionToolLoadsTheContentsOfItsInputFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path blob = dir.resolve("blob");
+        java.nio.file.Files.writeString(blob, "42\n");
+        String parse = "class: ExpressionTool\nrequirements: {InlineJavascriptRequirement: {}}\n"
+                + "inputs:\n  f: {type: File, loadContents: true}\noutputs:\n  n: int\n"
+                + "expression: \"$({'n': parseInt(inputs.f.contents)})\"\n";
+        Workflow wf = wf("inputs:\n  f: File\noutputs:\n  n:\n    type: int\n    outputSource: p/n\n",
+                "  p:\n    in: {f: f}\n    out: [n]\n    run:\n" + indent(parse, 6));
+        Map<String, Object> file = Map.of("class", "File", "location", "/api/v1/files/x", "basename", "n.txt");
+        DagPlanner.Plan plan = DagPlanner.plan(wf, JobInputs.resolve(wf.inputs(), Map.of("f", file)), Map.of(),
+                DagPlanner.JAVASCRIPT, f -> blob);
+        assertEquals(Map.of("n", 42), plan.outputs());
+    }
 }

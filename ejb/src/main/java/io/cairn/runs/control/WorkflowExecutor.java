@@ -303,7 +303,8 @@ public class WorkflowExecutor {
                 finished.put(s.getStepKey(), jobObject(s.getOutputs()));
             }
         }
-        return DagPlanner.plan(wf, inputs, finished, DagPlanner.JAVASCRIPT);
+        return DagPlanner.plan(wf, inputs, finished, DagPlanner.JAVASCRIPT,
+                file -> files.blob(files.resolve(String.valueOf(file.get("location")), "an ExpressionTool input")));
     }
 
     private Workflow workflow(Run run) {
