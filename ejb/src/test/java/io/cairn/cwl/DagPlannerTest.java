@@ -259,4 +259,15 @@ class DagPlannerTest {
                 DagPlanner.JAVASCRIPT, f -> blob);
         assertEquals(Map.of("n", 42), plan.outputs());
     }
+
+    @Test
+    void aProcessOnItsOwnRunsAsAWorkflowOfOneStep() {
+        CwlProcess et = WorkflowParser.parseProcess("cwlVersion: v1.2\nclass: ExpressionTool\n"
+                + "requirements: {InlineJavascriptRequirement: {}}\ninputs:\n  n: int\noutputs:\n  twice: int\n"
+                + "expression: \"$({'twice': inputs.n * 2})\"\n");
+        Workflow wf = Workflow.wrapping(et);
+        DagPlanner.Plan plan = DagPlanner.plan(wf, JobInputs.resolve(wf.inputs(), Map.of("n", 21)), Map.of(),
+                DagPlanner.JAVASCRIPT);
+        assertEquals(Map.of("twice", 42), plan.outputs());
+    }
 }

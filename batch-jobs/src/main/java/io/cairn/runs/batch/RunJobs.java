@@ -64,7 +64,7 @@ public class RunJobs {
         STARTED_HERE.add(runId);
         try {
             // the job's listener records the execution id on the run
-            return operator().start(runs.find(runId).isWorkflow() ? WORKFLOW_RUN_JOB : TOOL_RUN_JOB, parameters);
+            return operator().start(runs.find(runId).runsAsWorkflow() ? WORKFLOW_RUN_JOB : TOOL_RUN_JOB, parameters);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "run " + runId + ": the batch runtime did not start its job", e);
             executor.settle(runId, "the batch runtime did not start the run's job: " + e.getMessage());
@@ -137,7 +137,7 @@ public class RunJobs {
     }
 
     private void canceled(Run run) {
-        if (run.isWorkflow()) {
+        if (run.runsAsWorkflow()) {
             workflows.canceled(run.getId(), "canceled on request");
         } else {
             executor.canceled(run.getId(), "canceled on request");
@@ -170,7 +170,7 @@ public class RunJobs {
     }
 
     private void cancelTask(Run run) {
-        if (run.isWorkflow()) {
+        if (run.runsAsWorkflow()) {
             for (StepRun step : workflows.steps(run.getId())) {
                 if (!step.getState().isTerminal() && step.getBackendId() != null) {
                     try (ComputeConnection connection = gateway.connect(run.getPool())) {

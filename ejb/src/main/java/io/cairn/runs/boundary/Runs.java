@@ -73,7 +73,7 @@ public class Runs {
         if (!gateway.exists(pool)) {
             throw Problem.badRequest("there is no pool named '" + pool + "'; pools: " + String.join(", ", gateway.poolNames()));
         }
-        Run run = new Run(version, pool, JsonValues.write(inputs));
+        Run run = new Run(version, process.cwlClass(), pool, JsonValues.write(inputs));
         em.persist(run);
         return run;
     }

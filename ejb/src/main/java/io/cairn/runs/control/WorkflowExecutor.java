@@ -5,7 +5,9 @@ import io.cairn.compute.TaskState;
 import io.cairn.compute.TaskStatus;
 import io.cairn.cwl.CommandLineTool;
 import io.cairn.cwl.CwlException;
+import io.cairn.cwl.CwlProcess;
 import io.cairn.cwl.DagPlanner;
+import io.cairn.cwl.ExpressionTool;
 import io.cairn.cwl.JobInputs;
 import io.cairn.cwl.Workflow;
 import io.cairn.files.boundary.FileStore;
@@ -240,7 +242,7 @@ public class WorkflowExecutor {
      */
     public void reopen(String runId) {
         Run run = run(runId);
-        if (!run.isWorkflow()) {
+        if (!run.runsAsWorkflow()) {
             throw Problem.conflict("run " + runId + " is a tool run; submit it again instead of resuming it");
         }
         if (!run.reopen()) {
@@ -308,7 +310,8 @@ public class WorkflowExecutor {
     }
 
     private Workflow workflow(Run run) {
-        return catalog.workflow(catalog.versionById(run.getToolVersionId()));
+        CwlProcess process = catalog.process(catalog.versionById(run.getToolVersionId()));
+        return process instanceof ExpressionTool et ? Workflow.wrapping(et) : (Workflow) process;
     }
 
     /** Each step instance works in {@code runs/<run>/steps/<seq>}. */

@@ -36,7 +36,7 @@ public class Run implements java.io.Serializable {
     @Column(nullable = false, updatable = false)
     private String pool;
 
-    /** {@code CommandLineTool} or {@code Workflow}, as the version it runs. */
+    /** The class of the process it runs: {@code CommandLineTool}, {@code ExpressionTool} or {@code Workflow}. */
     @Column(nullable = false, updatable = false)
     private String kind;
 
@@ -93,11 +93,16 @@ public class Run implements java.io.Serializable {
     }
 
     public Run(ToolVersion tool, String pool, String inputsJson) {
+        this(tool, tool.getKind(), pool, inputsJson);
+    }
+
+    /** @param processClass the class of the process the version holds, when it differs from the registry's kind */
+    public Run(ToolVersion tool, String processClass, String pool, String inputsJson) {
         this.id = UUID.randomUUID().toString();
         this.toolVersionId = tool.getId();
         this.toolName = tool.getToolName();
         this.toolVersion = tool.getVersion();
-        this.kind = tool.getKind();
+        this.kind = processClass;
         this.pool = pool;
         this.inputs = inputsJson;
         this.state = RunState.QUEUED;
@@ -203,8 +208,17 @@ public class Run implements java.io.Serializable {
         return kind;
     }
 
+    /** Whether the run is a Workflow. */
     public boolean isWorkflow() {
         return "Workflow".equals(kind);
+    }
+
+    /**
+     * Whether the run goes through the workflow job: workflows, and ExpressionTools, which run
+     * as a workflow of one step that Cairn works out itself.
+     */
+    public boolean runsAsWorkflow() {
+        return isWorkflow() || "ExpressionTool".equals(kind);
     }
 
     public String getPool() {

@@ -55,10 +55,8 @@ public class ToolCatalog {
             throw Problem.badRequest("the request body is empty: send the CWL document (YAML or JSON)");
         }
         CwlProcess tool = parse(document);
-        if ("ExpressionTool".equals(tool.cwlClass())) {
-            throw Problem.unsupported("an ExpressionTool runs as a step of a workflow; on its own it is not supported yet");
-        }
-        if (!kind.equals(tool.cwlClass())) {
+        String cls = "ExpressionTool".equals(tool.cwlClass()) ? TOOL : tool.cwlClass();
+        if (!kind.equals(cls)) {
             throw Problem.badRequest("this document is a " + tool.cwlClass() + "; register it with POST /api/v1/"
                     + (WORKFLOW.equals(tool.cwlClass()) ? "workflows" : "tools") + "?name=NAME");
         }
@@ -133,12 +131,13 @@ public class ToolCatalog {
         return version;
     }
 
-    /** The parsed form of a stored tool version (parsed once, then kept). */
+    /** The parsed form of a stored CommandLineTool version (parsed once, then kept). */
     public CommandLineTool parsed(ToolVersion version) {
         if (process(version) instanceof CommandLineTool tool) {
             return tool;
         }
-        throw Problem.badRequest("'" + version.getToolName() + "' is a workflow, not a tool");
+        throw Problem.badRequest("'" + version.getToolName() + "' is a " + process(version).cwlClass()
+                + ", not a CommandLineTool");
     }
 
     /** The parsed form of a stored workflow version. */
