@@ -87,16 +87,18 @@ class ErrorsIT {
 
     @Test
     void anUnsupportedFeatureIsNamed() {
-        JsonObject problem = badRequest(api.postYaml("/api/v1/tools?name=shell", """
+        JsonObject problem = badRequest(api.postYaml("/api/v1/tools?name=initial-work-dir", """
                 cwlVersion: v1.2
                 class: CommandLineTool
                 requirements:
-                  - class: ShellCommandRequirement
+                  - class: InitialWorkDirRequirement
+                    listing: []
                 baseCommand: echo
                 inputs: []
                 outputs: []
                 """));
-        assertTrue(problem.getString("detail").contains("ShellCommandRequirement"), problem::toString);
+        assertTrue(problem.getString("detail").contains("InitialWorkDirRequirement"), problem::toString);
+        assertEquals("/problems/unsupported-feature", problem.getString("type"), problem::toString);
     }
 
     @Test
