@@ -220,6 +220,84 @@ class Stager:
 
 
 # ---------------------------------------------------------------------------------------------
+# secondary files beside job files
+
+def _entries(node):
+    """(id, body) pairs of a list-or-map field such as inputs or record fields."""
+    if isinstance(node, dict):
+        return [(k, v if isinstance(v, dict) else {"type": v}) for k, v in node.items()]
+    if isinstance(node, list):
+        return [(e.get("id") or e.get("name"), e) for e in node if isinstance(e, dict)]
+    return []
+
+
+def _short_name(ident):
+    text = str(ident or "")
+    text = text.rsplit("#", 1)[-1]
+    return text.rsplit("/", 1)[-1]
+
+
+def _patterns(spec):
+    """The plain (expression-free) secondaryFiles patterns of a parameter."""
+    items = spec if isinstance(spec, list) else ([spec] if spec is not None else [])
+    out = []
+    for item in items:
+        pattern = item.get("pattern") if isinstance(item, dict) else item
+        if isinstance(pattern, str) and "$(" not in pattern and "${" not in pattern:
+            out.append(pattern.rstrip("?"))
+    return out
+
+
+def secondary_name(basename, pattern):
+    """The file name a secondaryFiles pattern gives for a primary file: each ^ strips an extension."""
+    while pattern.startswith("^"):
+        pattern = pattern[1:]
+        if "." in basename:
+            basename = basename[:basename.rindex(".")]
+    return basename + pattern
+
+
+def add_secondary_files(doc, job, base_dir):
+    """Lists, in each job File, the secondary files its parameter's patterns name that exist beside
+    it on disk (as other CWL runners find them), so that they are uploaded with it."""
+    for ident, param in _entries(doc.get("inputs")):
+        name = _short_name(ident)
+        if name in job:
+            _discover(param.get("type"), _patterns(param.get("secondaryFiles")), job[name], base_dir)
+
+
+def _discover(typ, patterns, value, base_dir):
+    if isinstance(typ, list):
+        for alternative in typ:
+            _discover(alternative, patterns, value, base_dir)
+        return
+    if isinstance(value, list):
+        items = typ.get("items") if isinstance(typ, dict) and typ.get("type") == "array" else None
+        for item in value:
+            _discover(items, patterns, item, base_dir)
+        return
+    if isinstance(value, dict) and value.get("class") == "File":
+        path = local_path(value, base_dir)
+        if path is None:
+            return
+        listed = value.setdefault("secondaryFiles", [])
+        for pattern in patterns:
+            candidate = os.path.join(os.path.dirname(path), secondary_name(os.path.basename(path), pattern))
+            known = {local_path(f, base_dir) for f in listed if isinstance(f, dict)}
+            if os.path.exists(candidate) and candidate not in known:
+                cls = "Directory" if os.path.isdir(candidate) else "File"
+                listed.append({"class": cls, "location": "file://" + urllib.parse.quote(candidate)})
+        if not listed:
+            value.pop("secondaryFiles")
+        return
+    if isinstance(value, dict) and isinstance(typ, dict) and typ.get("type") == "record":
+        for ident, field in _entries(typ.get("fields")):
+            name = _short_name(ident)
+            if name in value:
+                _discover(field.get("type"), _patterns(field.get("secondaryFiles")), value[name], base_dir)
+
+
+# ---------------------------------------------------------------------------------------------
 # packing a CWL document
 
 def split_fragment(ref):

@@ -315,3 +315,25 @@ class CompareTest(TempDirTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SecondaryFilesTest(unittest.TestCase):
+    def test_patterns_strip_one_extension_per_caret(self):
+        self.assertEqual("reads.bam.bai", cc.secondary_name("reads.bam", ".bai"))
+        self.assertEqual("reads.bai", cc.secondary_name("reads.bam", "^.bai"))
+        self.assertEqual("a.idx", cc.secondary_name("a.b.c", "^^.idx"))
+
+    def test_existing_files_beside_job_files_are_listed_by_type_and_record_field(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name in ("A", "A.s2", "B", "B.s3", "C"):
+                with open(os.path.join(d, name), "w") as f:
+                    f.write(name)
+            doc = {"inputs": {"rec": {"type": {"type": "record", "fields": {
+                "f1": {"type": "File", "secondaryFiles": ".s2"},
+                "f2": {"type": {"type": "array", "items": "File"}, "secondaryFiles": [{"pattern": ".s3", "required": False}]}}}}}}
+            job = {"rec": {"f1": {"class": "File", "location": "A"},
+                           "f2": [{"class": "File", "location": "B"}, {"class": "File", "location": "C"}]}}
+            cc.add_secondary_files(doc, job, d)
+            self.assertEqual(["A.s2"], [os.path.basename(f["location"]) for f in job["rec"]["f1"]["secondaryFiles"]])
+            self.assertEqual(["B.s3"], [os.path.basename(f["location"]) for f in job["rec"]["f2"][0]["secondaryFiles"]])
+            self.assertNotIn("secondaryFiles", job["rec"]["f2"][1], "C.s3 does not exist")
