@@ -79,10 +79,11 @@ final class ToolInvocation {
         List<String> argv = new ArrayList<>((List<String>) stored.get("argv"));
         Map<String, String> env = new LinkedHashMap<>((Map<String, String>) stored.get("env"));
         RuntimeContext runtime = runtime(tool, workspace);
-        // a DockerRequirement given as a hint may be ignored; pools with containers come with issue 4
-        String image = tool.dockerRequired() ? tool.docker().map(DockerRequirement::image).orElse(null) : null;
+        // the image goes out as a hint too: a pool with containers uses it, a host pool ignores it
+        String image = tool.docker().map(DockerRequirement::image).orElse(null);
         return new TaskSpec(taskId, argv, env, workspace.work().toString(), (String) stored.get("stdin"),
-                stdout, stderr, runtime.cores(), runtime.ram(), image);
+                stdout, stderr, runtime.cores(), runtime.ram(), image, tool.dockerRequired(),
+                List.of(workspace.inputs().toString()), false, 0);
     }
 
     /**

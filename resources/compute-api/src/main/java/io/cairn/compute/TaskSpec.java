@@ -19,10 +19,26 @@ import java.util.Objects;
  * @param cores       CPU cores requested (at least 1)
  * @param memoryMb    memory requested in MiB, 0 if unspecified
  * @param image       container image to run in, or {@code null} to run on the host
+ * @param imageRequired whether the task must run in {@code image} (a CWL DockerRequirement given as a requirement);
+ *                    when false the image is a hint that a pool without containers may ignore
+ * @param readOnlyPaths absolute host paths the command reads (its staged inputs); container backends mount them
+ *                    read-only at the same paths, host backends ignore them
+ * @param networkAccess whether the command may reach the network (CWL NetworkAccess); container backends cut it off
+ *                    otherwise
+ * @param timeLimitSeconds wall-clock limit after which the backend kills the task, 0 for none (CWL ToolTimeLimit)
  */
 public record TaskSpec(String taskId, List<String> command, Map<String, String> environment, String workDir,
-                       String stdin, String stdout, String stderr, int cores, long memoryMb, String image)
+                       String stdin, String stdout, String stderr, int cores, long memoryMb, String image,
+                       boolean imageRequired, List<String> readOnlyPaths, boolean networkAccess,
+                       long timeLimitSeconds)
         implements Serializable {
+
+    /** A task without container settings beyond the image, which is then required when given. */
+    public TaskSpec(String taskId, List<String> command, Map<String, String> environment, String workDir,
+                    String stdin, String stdout, String stderr, int cores, long memoryMb, String image) {
+        this(taskId, command, environment, workDir, stdin, stdout, stderr, cores, memoryMb, image, image != null,
+                List.of(), false, 0);
+    }
 
     public TaskSpec {
         Objects.requireNonNull(taskId, "taskId");
@@ -36,5 +52,8 @@ public record TaskSpec(String taskId, List<String> command, Map<String, String> 
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         cores = Math.max(1, cores);
         memoryMb = Math.max(0, memoryMb);
+        imageRequired = imageRequired && image != null;
+        readOnlyPaths = readOnlyPaths == null ? List.of() : List.copyOf(readOnlyPaths);
+        timeLimitSeconds = Math.max(0, timeLimitSeconds);
     }
 }

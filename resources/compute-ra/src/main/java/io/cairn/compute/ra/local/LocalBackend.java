@@ -838,7 +838,7 @@ final class LocalBackend implements Backend {
         if (spec.stdin() != null) {
             requireAbsolute("stdin", spec.stdin());
         }
-        if (spec.image() != null) {
+        if (spec.imageRequired()) {
             throw new IllegalArgumentException("DockerRequirement is unsupported on a local pool: it runs tools as "
                     + "processes on the host and cannot run image " + spec.image() + "; submit to a pool with containers");
         }

@@ -185,6 +185,13 @@ final class TaskFolder {
         properties.setProperty("cores", Integer.toString(spec.cores()));
         properties.setProperty("memoryMb", Long.toString(spec.memoryMb()));
         setIfPresent(properties, "image", spec.image());
+        properties.setProperty("imageRequired", Boolean.toString(spec.imageRequired()));
+        properties.setProperty("readOnlyPaths.size", Integer.toString(spec.readOnlyPaths().size()));
+        for (int i = 0; i < spec.readOnlyPaths().size(); i++) {
+            properties.setProperty("readOnlyPaths." + i, spec.readOnlyPaths().get(i));
+        }
+        properties.setProperty("networkAccess", Boolean.toString(spec.networkAccess()));
+        properties.setProperty("timeLimitSeconds", Long.toString(spec.timeLimitSeconds()));
         return properties;
     }
 
@@ -200,10 +207,20 @@ final class TaskFolder {
             environment.put(required(properties, "environment." + i + ".name"),
                     required(properties, "environment." + i + ".value"));
         }
+        String image = properties.getProperty("image");
+        int readOnlySize = Integer.parseInt(properties.getProperty("readOnlyPaths.size", "0"));
+        List<String> readOnly = new ArrayList<>(readOnlySize);
+        for (int i = 0; i < readOnlySize; i++) {
+            readOnly.add(required(properties, "readOnlyPaths." + i));
+        }
+        // task folders written before these keys existed held a required image or none
         return new TaskSpec(required(properties, "taskId"), command, environment, required(properties, "workDir"),
                 properties.getProperty("stdin"), required(properties, "stdout"), required(properties, "stderr"),
                 Integer.parseInt(properties.getProperty("cores", "1")),
-                Long.parseLong(properties.getProperty("memoryMb", "0")), properties.getProperty("image"));
+                Long.parseLong(properties.getProperty("memoryMb", "0")), image,
+                Boolean.parseBoolean(properties.getProperty("imageRequired", Boolean.toString(image != null))),
+                readOnly, Boolean.parseBoolean(properties.getProperty("networkAccess", "false")),
+                Long.parseLong(properties.getProperty("timeLimitSeconds", "0")));
     }
 
     private static String required(Properties properties, String key) {

@@ -235,6 +235,18 @@ class LocalRunTest {
         assertEquals(0, connection.ping().queued() + connection.ping().running());
     }
 
+    @Test
+    void anImageGivenAsAHintIsIgnoredAndTheCommandRunsOnTheHost() throws Exception {
+        TaskSpec base = task(root, "hint", "/bin/sh", "-c", "echo on the host");
+        TaskSpec hinted = new TaskSpec("hint", base.command(), base.environment(), base.workDir(), null,
+                base.stdout(), base.stderr(), 1, 0, "alpine:3", false, List.of(), false, 0);
+
+        TaskStatus status = connection.await(connection.submit(hinted), Duration.ofSeconds(30));
+
+        assertEquals(TaskState.COMPLETE, status.state(), status::toString);
+        assertEquals("on the host\n", Files.readString(Path.of(base.stdout())));
+    }
+
     private static List<String> concat(List<String> first, List<String> second) {
         List<String> all = new ArrayList<>(first);
         all.addAll(second);

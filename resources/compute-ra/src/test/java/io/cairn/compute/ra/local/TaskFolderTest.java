@@ -56,4 +56,19 @@ class TaskFolderTest {
         assertNull(read.image());
         assertEquals(spec, read);
     }
+
+    @Test
+    void containerSettingsRoundTrip() throws IOException {
+        TaskSpec spec = new TaskSpec("c", List.of("cat", "/in/a.txt"), Map.of(), "/w", null, "/o", "/e", 2, 512,
+                "localhost/busybox:1", false, List.of("/in", "/other in"), true, 90);
+        TaskFolder folder = new TaskFolder(root.resolve("container"));
+
+        folder.create(spec, 1, Instant.now());
+        TaskSpec read = folder.read().spec();
+
+        assertEquals(spec, read);
+        assertEquals(List.of("/in", "/other in"), read.readOnlyPaths());
+        assertEquals(false, read.imageRequired());
+        assertEquals(90, read.timeLimitSeconds());
+    }
 }
