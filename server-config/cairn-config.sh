@@ -46,7 +46,7 @@ configure_database() {
   local kind fingerprint
   if [[ -z "${CAIRN_DB_URL:-}" ]]; then
     kind=h2
-    fingerprint="h2 $CAIRN_DATA_DIR"
+    fingerprint="h2 $CAIRN_DATA_DIR write-delay-0"
   else
     kind=mysql
     fingerprint="mysql $CAIRN_DB_URL ${CAIRN_DB_USER:-root} $(printf '%s' "${CAIRN_DB_PASSWORD:-}" | sha256sum | cut -c1-16)"
@@ -70,8 +70,10 @@ configure_database() {
                 --isconnectvalidatereq=true --validationmethod meta-data --failconnection=false)
   if [[ $kind == h2 ]]; then
     mkdir -p "$CAIRN_DATA_DIR/db"
+    # WRITE_DELAY=0: H2 otherwise writes commits to its file up to a second late, and a kill -9
+    # in that second loses runs that the API had already acknowledged
     asadmin create-jdbc-connection-pool "${common[@]}" --datasourceclassname org.h2.jdbcx.JdbcDataSource \
-      --property "URL=$(asprop "jdbc:h2:file:$CAIRN_DATA_DIR/db/cairn")" cairn-db >/dev/null
+      --property "URL=$(asprop "jdbc:h2:file:$CAIRN_DATA_DIR/db/cairn;WRITE_DELAY=0")" cairn-db >/dev/null
   else
     # jdbc:mysql://HOST[:PORT]/DATABASE (jdbc:mariadb:// is accepted too)
     local rest host port db

@@ -38,6 +38,9 @@ public final class CommandLineTool implements CwlProcess {
     private final Map<String, Integer> lines;
     private final Map<String, String> namespaces;
     private final boolean shellCommand;
+    private final boolean workReuse;
+    private final boolean networkAccess;
+    private final long timeLimitSeconds;
 
     CommandLineTool(Builder b) {
         this.id = b.id;
@@ -63,6 +66,9 @@ public final class CommandLineTool implements CwlProcess {
         this.lines = Map.copyOf(b.lines);
         this.namespaces = Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaces));
         this.shellCommand = b.shellCommand;
+        this.workReuse = b.workReuse;
+        this.networkAccess = b.networkAccess;
+        this.timeLimitSeconds = b.timeLimitSeconds;
     }
 
     /** Document id without leading {@code #}, or null. */
@@ -181,6 +187,21 @@ public final class CommandLineTool implements CwlProcess {
         return shellCommand;
     }
 
+    /** False when the tool says {@code WorkReuse: {enableReuse: false}}: its results are never served from the cache. */
+    public boolean workReuse() {
+        return workReuse;
+    }
+
+    /** True when the tool says {@code NetworkAccess: {networkAccess: true}}. */
+    public boolean networkAccess() {
+        return networkAccess;
+    }
+
+    /** The tool's {@code ToolTimeLimit} in seconds, 0 for none. */
+    public long timeLimitSeconds() {
+        return timeLimitSeconds;
+    }
+
     /**
      * A format IRI with a {@code prefix:} from {@link #namespaces()} expanded; anything else as
      * given.
@@ -228,5 +249,11 @@ public final class CommandLineTool implements CwlProcess {
         Map<String, Integer> lines = new LinkedHashMap<>();
         Map<String, String> namespaces = new LinkedHashMap<>();
         boolean shellCommand;
+        boolean workReuse = true;
+        boolean workReuseRequired;
+        boolean networkAccess;
+        boolean networkAccessRequired;
+        long timeLimitSeconds;
+        boolean timeLimitRequired;
     }
 }

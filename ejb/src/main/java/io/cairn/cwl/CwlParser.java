@@ -16,7 +16,8 @@ import java.util.TreeSet;
 public final class CwlParser {
 
     static final List<String> SUPPORTED_REQUIREMENTS =
-            List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement");
+            List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement",
+                    "InlineJavascriptRequirement", "WorkReuse", "NetworkAccess", "ToolTimeLimit");
     private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
     private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
             "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
@@ -254,6 +255,46 @@ public final class CwlParser {
                     } else {
                         // as a hint it is not in effect: arguments stay an argument list
                         tool.ignoredHints.add(cls);
+                    }
+                }
+                case "WorkReuse" -> {
+                    checkFields(body, Set.of("class", "enableReuse"), cls, path);
+                    Boolean reuse = literalBoolean(body, "enableReuse", path);
+                    if (reuse != null && (required || !tool.workReuseRequired)) {
+                        tool.workReuse = reuse;
+                        tool.workReuseRequired |= required;
+                    }
+                }
+                case "NetworkAccess" -> {
+                    checkFields(body, Set.of("class", "networkAccess"), cls, path);
+                    Boolean network = literalBoolean(body, "networkAccess", path);
+                    if (network == null) {
+                        throw CwlException.malformed("NetworkAccess needs 'networkAccess'", path, body.line());
+                    }
+                    if (required || !tool.networkAccessRequired) {
+                        tool.networkAccess = network;
+                        tool.networkAccessRequired |= required;
+                    }
+                }
+                case "ToolTimeLimit" -> {
+                    checkFields(body, Set.of("class", "timelimit"), cls, path);
+                    YamlNode v = body.get("timelimit");
+                    String p = path + ".timelimit";
+                    if (v == null || v.isNull()) {
+                        throw CwlException.malformed("ToolTimeLimit needs 'timelimit'", path, body.line());
+                    }
+                    if (v.isString() && ParameterReferences.mayContainReferences((String) v.value())) {
+                        throw CwlException.unsupported("expressions in ToolTimeLimit are not supported yet; give "
+                                + "timelimit as a number of seconds", p, v.line());
+                    }
+                    if (!(v.value() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                            || n.longValue() < 0) {
+                        throw CwlException.malformed("timelimit must be a whole number of seconds, 0 or more, not "
+                                + v.describe(), p, v.line());
+                    }
+                    if (required || !tool.timeLimitRequired) {
+                        tool.timeLimitSeconds = n.longValue();
+                        tool.timeLimitRequired |= required;
                     }
                 }
                 case "InlineJavascriptRequirement" -> {
@@ -1028,6 +1069,19 @@ public final class CwlParser {
             throw CwlException.malformed("'" + field + "' must be a string, not " + v.describe(), path, v.line());
         }
         return (String) v.value();
+    }
+
+    /** A true/false field; expressions in it are refused as unsupported. Null when absent. */
+    private static Boolean literalBoolean(YamlNode node, String field, String path) {
+        YamlNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isString() && ParameterReferences.mayContainReferences((String) v.value())) {
+            throw CwlException.unsupported("an expression as '" + field + "' is not supported yet; give true or false",
+                    join(path, field), v.line());
+        }
+        return optionalBoolean(node, field, path, false);
     }
 
     private static boolean optionalBoolean(YamlNode node, String field, String path, boolean dflt) {

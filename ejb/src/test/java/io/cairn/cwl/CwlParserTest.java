@@ -148,9 +148,34 @@ class CwlParserTest {
         CwlException e = fails(tool("requirements:", "  - class: InitialWorkDirRequirement", "inputs: []",
                 "outputs: []"));
         assertEquals("unsupported requirement 'InitialWorkDirRequirement'; supported: EnvVarRequirement, "
-                + "DockerRequirement, ResourceRequirement, ShellCommandRequirement (at requirements[0], line 4)",
-                e.getMessage());
+                + "DockerRequirement, ResourceRequirement, ShellCommandRequirement, InlineJavascriptRequirement, "
+                + "WorkReuse, NetworkAccess, ToolTimeLimit (at requirements[0], line 4)", e.getMessage());
         assertEquals(4, e.line());
+    }
+
+    @Test
+    void workReuseNetworkAccessAndTimeLimitAreRead() {
+        CommandLineTool plain = CwlParser.parseTool(tool("inputs: []", "outputs: []"));
+        assertTrue(plain.workReuse());
+        assertFalse(plain.networkAccess());
+        assertEquals(0, plain.timeLimitSeconds());
+
+        CommandLineTool t = CwlParser.parseTool(tool("requirements:", "  NetworkAccess: {networkAccess: true}",
+                "  ToolTimeLimit: {timelimit: 30}", "hints:", "  WorkReuse: {enableReuse: false}",
+                "  ToolTimeLimit: {timelimit: 5}", "inputs: []", "outputs: []"));
+        assertFalse(t.workReuse());
+        assertTrue(t.networkAccess());
+        assertEquals(30, t.timeLimitSeconds(), "a requirement wins over a hint");
+    }
+
+    @Test
+    void badTimeLimitsAndExpressionsAreNamed() {
+        CwlException negative = fails(tool("requirements:", "  ToolTimeLimit: {timelimit: -1}", "inputs: []",
+                "outputs: []"));
+        assertEquals("requirements.ToolTimeLimit.timelimit", negative.path(), negative.getMessage());
+        CwlException expression = fails(tool("hints:", "  WorkReuse: {enableReuse: $(inputs.x)}", "inputs: []",
+                "outputs: []"));
+        assertEquals(CwlException.Kind.UNSUPPORTED, expression.kind(), expression.getMessage());
     }
 
     @Test

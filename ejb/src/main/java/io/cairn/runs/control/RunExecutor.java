@@ -119,7 +119,14 @@ public class RunExecutor {
         switch (status.state()) {
             case CANCELED -> run.fail(RunState.CANCELED, status.message() == null ? "canceled" : status.message());
             case SYSTEM_ERROR -> run.fail(RunState.SYSTEM_ERROR, "the pool lost the task: " + status.message());
-            default -> finishWithExitCode(run, status.exitCode());
+            default -> {
+                if (status.state() == TaskState.EXECUTOR_ERROR && status.exitCode() == null) {
+                    // the backend ended the tool itself, for instance at its ToolTimeLimit
+                    run.fail(RunState.EXECUTOR_ERROR, status.message());
+                } else {
+                    finishWithExitCode(run, status.exitCode());
+                }
+            }
         }
     }
 

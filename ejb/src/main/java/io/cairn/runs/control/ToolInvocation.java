@@ -83,7 +83,7 @@ final class ToolInvocation {
         String image = tool.docker().map(DockerRequirement::image).orElse(null);
         return new TaskSpec(taskId, argv, env, workspace.work().toString(), (String) stored.get("stdin"),
                 stdout, stderr, runtime.cores(), runtime.ram(), image, tool.dockerRequired(),
-                List.of(workspace.inputs().toString()), false, 0);
+                List.of(workspace.inputs().toString()), tool.networkAccess(), tool.timeLimitSeconds());
     }
 
     /**

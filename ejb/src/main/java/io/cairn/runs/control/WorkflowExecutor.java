@@ -223,7 +223,14 @@ public class WorkflowExecutor {
         switch (status.state()) {
             case CANCELED -> step.fail(RunState.CANCELED, status.message() == null ? "canceled" : status.message());
             case SYSTEM_ERROR -> step.fail(RunState.SYSTEM_ERROR, "the pool lost the task: " + status.message());
-            default -> finishWithExitCode(step, status.exitCode());
+            default -> {
+                if (status.state() == TaskState.EXECUTOR_ERROR && status.exitCode() == null) {
+                    // the backend ended the tool itself, for instance at its ToolTimeLimit
+                    step.fail(RunState.EXECUTOR_ERROR, status.message());
+                } else {
+                    finishWithExitCode(step, status.exitCode());
+                }
+            }
         }
     }
 

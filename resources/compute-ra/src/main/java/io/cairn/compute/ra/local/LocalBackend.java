@@ -419,6 +419,11 @@ final class LocalBackend implements Backend {
         if (canceled != null) {
             return new TaskStatus(TaskState.CANCELED, null, "canceled", startedAt, canceled);
         }
+        TaskFolder.TimedOut timedOut = folder.timedOut();
+        if (timedOut != null) {
+            return new TaskStatus(TaskState.EXECUTOR_ERROR, null, "the tool ran longer than its time limit of "
+                    + timedOut.limitSeconds() + " s and was killed", startedAt, timedOut.at());
+        }
         Integer exitCode = folder.exitCode();
         if (exitCode != null) {
             // file times come from a coarse kernel clock: a quick command may seem to end before it started
@@ -533,6 +538,7 @@ final class LocalBackend implements Backend {
             folder.markStarted(new TaskFolder.Started(process.pid(), processStart, startedAt));
             running.put(backendId, process.toHandle());
             watch(backendId, process.onExit());
+            limitTime(backendId, spec.timeLimitSeconds(), startedAt);
             long pid = process.pid();
             LOG.fine(() -> "pool " + poolName + ": task " + backendId + " started as pid " + pid);
         } catch (IOException | RuntimeException e) {
@@ -542,6 +548,50 @@ final class LocalBackend implements Backend {
             }
             fail(folder, "could not start the task: " + e.getMessage());
             changed.signalAll();
+        }
+    }
+
+    /** Arranges for a task with a time limit to be killed once it has run that long (counted from its start). */
+    private void limitTime(String backendId, long limitSeconds, Instant startedAt) {
+        if (limitSeconds <= 0) {
+            return;
+        }
+        long left = Math.max(0, Duration.between(Instant.now(), startedAt.plusSeconds(limitSeconds)).toMillis());
+        CompletableFuture.delayedExecutor(left, TimeUnit.MILLISECONDS, this::dispatch)
+                .execute(() -> timeUp(backendId, limitSeconds));
+    }
+
+    /** Kills a task that ran past its time limit, recording why before the kill so that its exit code does not win. */
+    private void timeUp(String backendId, long limitSeconds) {
+        ProcessHandle target;
+        lock.lock();
+        try {
+            TaskFolder folder = shutdown || !running.containsKey(backendId) ? null : folder(backendId);
+            if (folder == null || finished(folder) != null) {
+                return;
+            }
+            TaskFolder.Started started = folder.started();
+            target = started == null ? null : liveProcess(started);
+            try {
+                folder.markTimedOut(limitSeconds, Instant.now());
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "pool " + poolName + ": cannot record the time-out of task " + backendId, e);
+                return;
+            }
+            LOG.info(() -> "pool " + poolName + ": task " + backendId + " ran past its time limit of "
+                    + limitSeconds + " s; killing it");
+        } finally {
+            lock.unlock();
+        }
+        if (target != null) {
+            killTree(target);
+        }
+        lock.lock();
+        try {
+            settle(backendId);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -744,6 +794,7 @@ final class LocalBackend implements Backend {
                     if (process != null) {
                         running.put(backendId, process);
                         watch(backendId, process.onExit());
+                        limitTime(backendId, stored.spec().timeLimitSeconds(), started.startedAt());
                         adopted++;
                     } else if (finished(folder) == null) {
                         fail(folder, VANISHED);

@@ -36,6 +36,7 @@ final class TaskFolder {
     static final String STARTED = "started.properties";
     static final String EXIT = "exit";
     static final String CANCELED = "canceled";
+    static final String TIMED_OUT = "timed-out.properties";
     static final String FAILED = "failed.properties";
 
     /** A spec as stored, with its place in the pool's FIFO order. */
@@ -140,6 +141,28 @@ final class TaskFolder {
         } catch (IOException | RuntimeException e) {
             return Files.exists(dir.resolve(CANCELED)) ? Instant.EPOCH : null;
         }
+    }
+
+    /** Records that the task was killed for running past its time limit; written before the kill. */
+    void markTimedOut(long limitSeconds, Instant at) throws IOException {
+        Properties properties = new Properties();
+        properties.setProperty("limitSeconds", Long.toString(limitSeconds));
+        properties.setProperty("at", at.toString());
+        write(TIMED_OUT, properties);
+    }
+
+    /** The time limit the task was killed for, or {@code null}. */
+    TimedOut timedOut() {
+        try {
+            Properties properties = load(TIMED_OUT);
+            return properties == null ? null : new TimedOut(Long.parseLong(properties.getProperty("limitSeconds")),
+                    Instant.parse(properties.getProperty("at")));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    record TimedOut(long limitSeconds, Instant at) {
     }
 
     void markFailed(String message, Instant at) throws IOException {

@@ -156,9 +156,12 @@ class LocalAdoptionTest {
             assertEquals(TaskState.SYSTEM_ERROR, status.state());
             assertEquals("process vanished without an exit code", status.message());
         } finally {
+            // the wrapper first, so that it cannot record the sleep's death while the folder is deleted
             ProcessHandle.of(real.pid()).ifPresent(wrapper -> {
-                wrapper.descendants().forEach(ProcessHandle::destroyForcibly);
+                List<ProcessHandle> children = wrapper.descendants().toList();
                 wrapper.destroyForcibly();
+                wrapper.onExit().join();
+                children.forEach(ProcessHandle::destroyForcibly);
             });
         }
     }

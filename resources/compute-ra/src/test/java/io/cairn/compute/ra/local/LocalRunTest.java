@@ -247,6 +247,22 @@ class LocalRunTest {
         assertEquals("on the host\n", Files.readString(Path.of(base.stdout())));
     }
 
+    @Test
+    void aTaskPastItsTimeLimitIsKilledAndSaysWhy() throws Exception {
+        TaskSpec base = task(root, "slow", "/bin/sleep", "30");
+        TaskSpec limited = new TaskSpec("slow", base.command(), base.environment(), base.workDir(), null,
+                base.stdout(), base.stderr(), 1, 0, null, false, List.of(), false, 1);
+
+        long started = System.nanoTime();
+        TaskStatus status = connection.await(connection.submit(limited), Duration.ofSeconds(20));
+
+        assertEquals(TaskState.EXECUTOR_ERROR, status.state(), status::toString);
+        assertNull(status.exitCode(), status::toString);
+        assertTrue(status.message().contains("time limit of 1 s"), status.message());
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 15, "killed long before sleep ended");
+        assertEquals(0, connection.ping().running());
+    }
+
     private static List<String> concat(List<String> first, List<String> second) {
         List<String> all = new ArrayList<>(first);
         all.addAll(second);
