@@ -1,6 +1,7 @@
 package io.cairn.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -160,6 +161,50 @@ class WorkflowRunIT {
                     o: stdout
             """;
 
+    /** Counts its own executions in a host file (a string input, so outside what the cache looks at). */
+    static final String TALLIED = """
+            cwlVersion: v1.2
+            class: Workflow
+            inputs:
+              tally: string
+              msg: string
+            outputs:
+              said: {type: File, outputSource: say/o}
+            steps:
+              say:
+                in: {tally: tally, msg: msg}
+                out: [o]
+                run:
+                  class: CommandLineTool
+                  baseCommand: [sh, -c, 'echo ran >> "$0"; echo "$1"']
+                  inputs:
+                    tally: {type: string, inputBinding: {position: 1}}
+                    msg: {type: string, inputBinding: {position: 2}}
+                  outputs:
+                    o: stdout
+            """;
+
+    /** Sleeps on its first attempt (after writing its pid), answers at once on the next. */
+    static final String LOSABLE = """
+            cwlVersion: v1.2
+            class: Workflow
+            inputs:
+              flag: string
+            outputs:
+              said: {type: File, outputSource: work/o}
+            steps:
+              work:
+                in: {flag: flag}
+                out: [o]
+                run:
+                  class: CommandLineTool
+                  baseCommand: [sh, -c, 'if [ -e "$0" ]; then echo again; else echo $$ > "$0"; exec sleep 120; fi']
+                  inputs:
+                    flag: {type: string, inputBinding: {position: 1}}
+                  outputs:
+                    o: stdout
+            """;
+
     static CairnServer server;
     static Api api;
 
@@ -303,6 +348,104 @@ class WorkflowRunIT {
         assertEquals("ran\n", api.get(outputs.getJsonObject("second").getString("location")).expect(200).text());
         List<JsonObject> steps = steps(id);
         assertEquals(List.of(1, 2), steps.stream().map(s -> s.getInt("attempts")).toList(), steps::toString);
+    }
+
+    @Test
+    @Order(7)
+    void theCallCacheServesARepeatedStepAndExplainsAMiss() throws Exception {
+        register("tallied", TALLIED);
+        register("tallied-no-reuse", TALLIED.replace("class: Workflow\n", "class: Workflow\nhints:\n  WorkReuse: {enableReuse: false}\n"));
+        java.nio.file.Path tally = server.home().resolve("tally-" + System.nanoTime());
+        String hello = "{\"workflow\": \"tallied\", \"inputs\": {\"tally\": \"" + tally + "\", \"msg\": \"hello\"}";
+
+        String first = api.submit(hello + "}");
+        assertEquals("COMPLETE", api.awaitEnd(first).getString("state"));
+        String second = api.submit(hello + "}");
+        assertEquals("COMPLETE", api.awaitEnd(second).getString("state"));
+        assertEquals("ran\n", java.nio.file.Files.readString(tally), "the repeated step was served, not run");
+        JsonObject hit = steps(second).get(0);
+        assertTrue(hit.getBoolean("cacheHit"), hit::toString);
+        assertEquals(0, hit.getInt("attempts"), hit::toString);
+        JsonObject said = api.get("/api/v1/runs/" + second + "/outputs").expect(200).json().getJsonObject("said");
+        assertEquals("hello\n", api.get(said.getString("location")).expect(200).text());
+        JsonObject hitReport = api.get(hit.getJsonObject("links").getString("cache")).expect(200).json();
+        assertEquals(first, hitReport.getJsonObject("source").getString("run"), hitReport::toString);
+        assertFalse(steps(first).get(0).getBoolean("cacheHit"));
+
+        String other = api.submit("{\"workflow\": \"tallied\", \"inputs\": {\"tally\": \"" + tally + "\", \"msg\": \"other\"}}");
+        assertEquals("COMPLETE", api.awaitEnd(other).getString("state"));
+        assertEquals("ran\nran\n", java.nio.file.Files.readString(tally));
+        JsonObject miss = api.get("/api/v1/runs/" + other + "/steps/say/cache").expect(200).json();
+        assertFalse(miss.getBoolean("cacheHit"), miss::toString);
+        // msg is an input value and an argument: both parts differ, nothing else
+        assertEquals(List.of("inputs", "command"), miss.getJsonObject("nearest").getJsonArray("differs")
+                .getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList(),
+                miss::toString);
+
+        String uncached = api.submit(hello + ", \"cache\": false}");
+        assertEquals("COMPLETE", api.awaitEnd(uncached).getString("state"));
+        assertEquals("ran\nran\nran\n", java.nio.file.Files.readString(tally), "cache: false runs the step");
+        assertFalse(steps(uncached).get(0).getBoolean("cacheHit"));
+        assertTrue(api.get("/api/v1/runs/" + uncached + "/steps/say/cache").expect(200).json()
+                .getString("explanation").contains("\"cache\": false"));
+
+        String noReuse = hello.replace("\"tallied\"", "\"tallied-no-reuse\"") + "}";
+        assertEquals("COMPLETE", api.awaitEnd(api.submit(noReuse)).getString("state"));
+        String noReuseAgain = api.submit(noReuse);
+        assertEquals("COMPLETE", api.awaitEnd(noReuseAgain).getString("state"));
+        assertEquals(5, java.nio.file.Files.readAllLines(tally).size(), "WorkReuse false runs the step each time");
+        assertTrue(api.get("/api/v1/runs/" + noReuseAgain + "/steps/say/cache").expect(200).json()
+                .getString("explanation").contains("WorkReuse"));
+
+        String bad = api.postJson("/api/v1/runs", hello + ", \"cache\": \"no\"}").expect(400).text();
+        assertTrue(bad.contains("'cache' must be true or false"), bad);
+        api.get("/api/v1/runs/" + first + "/steps/no-such-step/cache").expect(404);
+    }
+
+    @Test
+    @Order(8)
+    void aLostTaskRunsAgainAfterAPauseAsOftenAsTheRunAllows() throws Exception {
+        register("losable", LOSABLE);
+        java.nio.file.Path flag = server.home().resolve("losable-" + System.nanoTime());
+        String id = api.submit("{\"workflow\": \"losable\", \"retries\": 1, \"inputs\": {\"flag\": \"" + flag + "\"}}");
+        loseTheTaskBehind(flag);
+        JsonObject run = api.awaitEnd(id);
+        assertEquals("COMPLETE", run.getString("state"), run::toString);
+        assertEquals(1, run.getInt("retries"));
+        JsonObject step = steps(id).get(0);
+        assertEquals(2, step.getInt("attempts"), step::toString);
+        JsonObject said = api.get("/api/v1/runs/" + id + "/outputs").expect(200).json().getJsonObject("said");
+        assertEquals("again\n", api.get(said.getString("location")).expect(200).text());
+
+        java.nio.file.Path flag2 = server.home().resolve("losable-" + System.nanoTime());
+        String once = api.submit("{\"workflow\": \"losable\", \"retries\": 0, \"inputs\": {\"flag\": \"" + flag2 + "\"}}");
+        loseTheTaskBehind(flag2);
+        JsonObject lost = api.awaitEnd(once);
+        assertEquals("SYSTEM_ERROR", lost.getString("state"), lost::toString);
+        assertTrue(lost.getString("message").contains("lost the task"), lost::toString);
+        assertEquals(1, steps(once).get(0).getInt("attempts"));
+
+        String bad = api.postJson("/api/v1/runs", "{\"workflow\": \"losable\", \"retries\": 99, \"inputs\": {\"flag\": \"x\"}}")
+                .expect(400).text();
+        assertTrue(bad.contains("'retries' must be a whole number from 0 to 10"), bad);
+    }
+
+    /** Kills a task's process and its wrapper behind the pool's back, as a lost node would. */
+    private static void loseTheTaskBehind(java.nio.file.Path pidFile) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!java.nio.file.Files.exists(pidFile) || java.nio.file.Files.readString(pidFile).isBlank()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the task did not start: no " + pidFile);
+            }
+            Api.sleep(100);
+        }
+        Api.sleep(200); // the shell has exec'ed into sleep by now
+        long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+        ProcessHandle task = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("task " + pid + " is not running"));
+        ProcessHandle wrapper = task.parent().orElseThrow();
+        wrapper.destroyForcibly();
+        wrapper.onExit().join();
+        task.destroyForcibly();
     }
 
     private static void awaitStep(String runId, String key, String state) {

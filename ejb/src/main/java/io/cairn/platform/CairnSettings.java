@@ -3,6 +3,8 @@ package io.cairn.platform;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -24,6 +26,35 @@ public class CairnSettings {
     @Inject
     @ConfigProperty(name = "cairn.runs.poll.seconds", defaultValue = "2")
     int pollSeconds;
+
+    @Inject
+    @ConfigProperty(name = "cairn.retries", defaultValue = "2")
+    int retries;
+
+    @Inject
+    @ConfigProperty(name = "cairn.retry.delay.seconds", defaultValue = "2")
+    int retryDelaySeconds;
+
+    @Inject
+    @ConfigProperty(name = "cairn.retry.max.delay.seconds", defaultValue = "60")
+    int retryMaxDelaySeconds;
+
+    /**
+     * How many times a step instance whose task a pool lost runs again: {@code cairn.pool.<pool>.retries} when set,
+     * else {@code cairn.retries}.
+     */
+    public int retries(String pool) {
+        return ConfigProvider.getConfig().getOptionalValue("cairn.pool." + pool + ".retries", Integer.class)
+                .orElse(retries);
+    }
+
+    public Duration retryDelay() {
+        return Duration.ofSeconds(Math.max(0, retryDelaySeconds));
+    }
+
+    public Duration retryMaxDelay() {
+        return Duration.ofSeconds(Math.max(Math.max(0, retryDelaySeconds), retryMaxDelaySeconds));
+    }
 
     /** The root every stored file, run folder and pool state lives under. */
     public Path dataDir() {

@@ -7,6 +7,8 @@ import io.cairn.platform.Problem;
 import io.cairn.runs.batch.RunJobs;
 import io.cairn.runs.boundary.RunRequest;
 import io.cairn.runs.boundary.Runs;
+import io.cairn.runs.control.RetryPolicy;
+import io.cairn.runs.entity.CacheEntry;
 import io.cairn.runs.entity.Run;
 import io.cairn.runs.entity.RunState;
 import io.cairn.runs.entity.StepRun;
@@ -42,7 +44,8 @@ public class RunsResource {
     /** The most bytes one log request returns. */
     static final int MAX_LOG_CHUNK = 1 << 20;
 
-    private static final Set<String> REQUEST_FIELDS = Set.of("tool", "workflow", "version", "inputs", "pool");
+    private static final Set<String> REQUEST_FIELDS = Set.of("tool", "workflow", "version", "inputs", "pool", "cache",
+            "retries");
 
     @Inject
     Runs runs;
@@ -127,19 +130,64 @@ public class RunsResource {
                     .add("id", step.getId())
                     .add("key", step.getStepKey())
                     .add("state", step.getState().name())
-                    .add("attempts", step.getAttempts());
+                    .add("attempts", step.getAttempts())
+                    .add("cacheHit", step.isCacheHit());
             add(json, "exitCode", step.getExitCode());
             add(json, "message", step.getMessage());
+            add(json, "retryAt", step.getRetryAt());
             add(json, "createdAt", step.getCreatedAt());
             add(json, "startedAt", step.getStartedAt());
             add(json, "endedAt", step.getEndedAt());
             String logs = self + "/steps/" + step.getId() + "/logs";
             json.add("links", Json.createObjectBuilder()
                     .add("stdout", logs + "?stream=stdout")
-                    .add("stderr", logs + "?stream=stderr"));
+                    .add("stderr", logs + "?stream=stderr")
+                    .add("cache", self + "/steps/" + step.getId() + "/cache"));
             items.add(json);
         }
         return Json.createObjectBuilder().add("items", items).build();
+    }
+
+    /**
+     * The call cache's word on a step instance (named by id or key): its key's parts, the entry a
+     * hit was served from, or for a miss the nearest earlier entry of the same tool and the parts
+     * that differed.
+     */
+    @GET
+    @Path("{id}/steps/{step}/cache")
+    public JsonObject stepCache(@PathParam("id") String id, @PathParam("step") String step) {
+        Runs.CacheReport report = runs.cache(id, step);
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("step", report.step().getId())
+                .add("key", report.step().getStepKey())
+                .add("cacheHit", report.step().isCacheHit())
+                .add("explanation", report.explanation());
+        if (report.key() != null) {
+            json.add("digest", report.key().value());
+            JsonObjectBuilder parts = Json.createObjectBuilder();
+            report.key().asMap().forEach(parts::add);
+            json.add("parts", parts);
+        }
+        if (report.source() != null) {
+            json.add("source", entryJson(report.source()));
+        }
+        if (report.nearest() != null) {
+            JsonArrayBuilder differs = Json.createArrayBuilder();
+            report.differs().forEach(differs::add);
+            json.add("nearest", Json.createObjectBuilder(entryJson(report.nearest())).add("differs", differs));
+        }
+        return json.build();
+    }
+
+    private JsonObject entryJson(CacheEntry entry) {
+        return Json.createObjectBuilder()
+                .add("run", entry.getRunId())
+                .add("step", entry.getStepId())
+                .add("key", entry.getStepKey())
+                .add("createdAt", entry.getCreatedAt().toString())
+                .add("links", Json.createObjectBuilder()
+                        .add("run", uri.getBaseUriBuilder().path("v1/runs/{id}").build(entry.getRunId()).toString()))
+                .build();
     }
 
     /** A slice of a step instance's stdout or stderr, like {@code /logs} of a run. */
@@ -189,7 +237,9 @@ public class RunsResource {
                 .add(run.isWorkflow() ? "workflow" : "tool", run.getToolName())
                 .add("version", run.getToolVersion())
                 .add("pool", run.getPool())
-                .add("state", run.getState().name());
+                .add("state", run.getState().name())
+                .add("cache", run.usesCache());
+        add(json, "retries", run.getRetries());
         add(json, "exitCode", run.getExitCode());
         add(json, "message", run.getMessage());
         add(json, "createdAt", run.getCreatedAt());
@@ -255,8 +305,19 @@ public class RunsResource {
         if (pool != null && !(pool instanceof String)) {
             throw Problem.badRequest("'pool' must be a pool name (a string)");
         }
+        Object cache = map.get("cache");
+        if (cache != null && !(cache instanceof Boolean)) {
+            throw Problem.badRequest("'cache' must be true or false (false: run every step even when the call cache "
+                    + "holds its result), was " + JsonValues.write(cache));
+        }
+        Object retries = map.get("retries");
+        if (retries != null && !(retries instanceof Long r && r >= 0 && r <= RetryPolicy.MAX_RETRIES)) {
+            throw Problem.badRequest("'retries' must be a whole number from 0 to " + RetryPolicy.MAX_RETRIES
+                    + " (how often a step whose task the pool lost runs again), was " + JsonValues.write(retries));
+        }
         return new RunRequest((String) tool, version == null ? null : Math.toIntExact((Long) version),
-                (Map<String, Object>) inputs, (String) pool, workflow);
+                (Map<String, Object>) inputs, (String) pool, workflow, !Boolean.FALSE.equals(cache),
+                retries == null ? null : Math.toIntExact((Long) retries));
     }
 
     /** A non-negative whole query parameter, or a 400 that names it. */

@@ -15,6 +15,8 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -70,9 +72,12 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 return executor.state(runId).name();
             }
             List<WorkflowExecutor.Running> running = new ArrayList<>(next.running());
+            boolean endedHere = false;
             for (String stepId : next.queued()) {
                 TaskSpec spec = executor.stageStep(stepId);
                 if (spec == null) {
+                    // served from the call cache, or refused while staging: plan again at once
+                    endedHere = true;
                     continue;
                 }
                 try (ComputeConnection connection = gateway.connect(pool)) {
@@ -83,17 +88,36 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                     executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
                 }
             }
-            if (!running.isEmpty()) {
-                waitForAnEnd(pool, running);
+            if (!running.isEmpty() && !endedHere) {
+                waitForAnEnd(pool, running, next.wakeAt());
+            } else if (running.isEmpty() && !endedHere && next.wakeAt() != null) {
+                // only retries are left: wait for the first to be due
+                waitUntil(next.wakeAt());
             }
         }
     }
 
-    /** Returns once at least one of the running instances has ended and been recorded, or a stop is asked. */
-    private void waitForAnEnd(String pool, List<WorkflowExecutor.Running> running) {
+    /** Sleeps until {@code at}, a stop request or a cancel, whichever comes first. */
+    private void waitUntil(Instant at) {
+        while (!stopRequested && Instant.now().isBefore(at)) {
+            if (executor.state(runId) == RunState.CANCELING) {
+                return;
+            }
+            sleep(Math.max(1, Math.min(MAX_PAUSE_MS, Duration.between(Instant.now(), at).toMillis())));
+        }
+    }
+
+    /**
+     * Returns once at least one of the running instances has ended and been recorded, a retry is
+     * due ({@code wakeAt}, may be null), or a stop is asked.
+     */
+    private void waitForAnEnd(String pool, List<WorkflowExecutor.Running> running, Instant wakeAt) {
         long pause = MIN_PAUSE_MS;
         long checkStopAt = System.nanoTime() + settings.pollSeconds() * 1_000_000_000L;
         while (!stopRequested) {
+            if (wakeAt != null && !Instant.now().isBefore(wakeAt)) {
+                return;
+            }
             boolean ended = false;
             try (ComputeConnection connection = gateway.connect(pool)) {
                 for (WorkflowExecutor.Running r : running) {

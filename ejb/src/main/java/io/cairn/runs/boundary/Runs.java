@@ -11,6 +11,8 @@ import io.cairn.platform.CairnSettings;
 import io.cairn.platform.JsonValues;
 import io.cairn.platform.Problem;
 import io.cairn.pools.control.ComputeGateway;
+import io.cairn.runs.control.CacheKey;
+import io.cairn.runs.entity.CacheEntry;
 import io.cairn.runs.entity.Run;
 import io.cairn.runs.entity.RunState;
 import io.cairn.runs.entity.StepRun;
@@ -74,6 +76,8 @@ public class Runs {
             throw Problem.badRequest("there is no pool named '" + pool + "'; pools: " + String.join(", ", gateway.poolNames()));
         }
         Run run = new Run(version, process.cwlClass(), pool, JsonValues.write(inputs));
+        run.setUseCache(request.useCache());
+        run.setRetries(request.retries());
         em.persist(run);
         return run;
     }
@@ -180,16 +184,86 @@ public class Runs {
         return em.createNamedQuery(StepRun.BY_RUN, StepRun.class).setParameter("run", runId).getResultList();
     }
 
+    /**
+     * What the call cache did for a step instance, and why.
+     *
+     * @param step        the instance
+     * @param key         its key, or null when it has none (not staged yet, or its tool says WorkReuse false)
+     * @param source      for a hit, the entry it was served from (null if that entry is gone)
+     * @param nearest     for a miss, the earlier entry of the same tool that differs in the fewest parts, or null
+     * @param differs     the parts in which {@code nearest} differs
+     * @param explanation one sentence for people
+     */
+    public record CacheReport(StepRun step, CacheKey key, CacheEntry source, CacheEntry nearest, List<String> differs,
+                              String explanation) {
+    }
+
+    /** How many entries of the same tool a miss is compared with, newest first. */
+    private static final int NEAREST_CANDIDATES = 500;
+
+    /** Explains the call-cache outcome of a step instance, named by its id or its key within the run. */
+    public CacheReport cache(String runId, String stepRef) {
+        Run run = find(runId);
+        StepRun step = step(runId, stepRef);
+        if (step.getCacheKey() == null) {
+            String why = step.isStaged() || step.getState().isTerminal()
+                    ? "the step's tool says WorkReuse: {enableReuse: false}, so it is neither cached nor served from the cache"
+                    : "the step instance has not been staged yet; its key is known once its inputs are in place";
+            return new CacheReport(step, null, null, null, List.of(), why);
+        }
+        CacheKey key = CacheKey.fromMap((Map<?, ?>) JsonValues.parse(step.getCacheKey(), "cache key"));
+        if (step.isCacheHit()) {
+            CacheEntry source = em.createNamedQuery(CacheEntry.BY_KEY, CacheEntry.class).setParameter("key", key.value())
+                    .getResultStream().filter(e -> e.getStepId().equals(step.getCacheSource())).findFirst().orElse(null);
+            return new CacheReport(step, key, source, null, List.of(),
+                    "served from the cache: step instance " + step.getCacheSource() + " had the same key");
+        }
+        CacheEntry nearest = null;
+        List<String> differs = CacheKey.PARTS;
+        for (CacheEntry e : em.createNamedQuery(CacheEntry.BY_TOOL, CacheEntry.class).setParameter("tool", key.tool())
+                .setMaxResults(NEAREST_CANDIDATES).getResultList()) {
+            if (e.getStepId().equals(step.getId())) {
+                continue;
+            }
+            List<String> d = key.differences(e.key());
+            if (d.size() < differs.size()) {
+                nearest = e;
+                differs = d;
+            }
+        }
+        String explanation;
+        if (!run.usesCache()) {
+            explanation = "the run asked not to use the cache (\"cache\": false)";
+        } else if (nearest == null) {
+            explanation = "no earlier step instance of this tool has finished: nothing to compare with";
+            differs = List.of("tool");
+        } else if (differs.isEmpty()) {
+            explanation = "an entry with the same key was made after this instance was staged";
+        } else {
+            explanation = "the nearest earlier entry (step instance " + nearest.getStepId() + ") differs in: "
+                    + String.join(", ", differs);
+        }
+        return new CacheReport(step, key, null, nearest, differs, explanation);
+    }
+
+    private StepRun step(String runId, String stepRef) {
+        StepRun step = stepRef == null ? null : em.find(StepRun.class, stepRef);
+        if (step == null) {
+            step = steps(runId).stream().filter(s -> s.getStepKey().equals(stepRef)).findFirst().orElse(null);
+        }
+        if (step == null || !step.getRunId().equals(runId)) {
+            throw Problem.notFound("run " + runId + " has no step instance with id or key '" + stepRef + "'");
+        }
+        return step;
+    }
+
     /** Reads a slice of a step instance's stdout or stderr. */
     public LogChunk stepLogs(String runId, String stepId, LogStream stream, long offset, int maxBytes) {
         if (offset < 0) {
             throw Problem.badRequest("offset must be 0 or more, was " + offset);
         }
         Run run = find(runId);
-        StepRun step = stepId == null ? null : em.find(StepRun.class, stepId);
-        if (step == null || !step.getRunId().equals(runId)) {
-            throw Problem.notFound("run " + runId + " has no step instance with id '" + stepId + "'");
-        }
+        StepRun step = step(runId, stepId);
         if (step.getBackendId() == null) {
             return new LogChunk(new byte[0], offset);
         }

@@ -14,10 +14,13 @@ import io.cairn.files.boundary.FileStore;
 import io.cairn.platform.CairnSettings;
 import io.cairn.platform.JsonValues;
 import io.cairn.platform.Problem;
+import io.cairn.cwl.DockerRequirement;
+import io.cairn.runs.entity.CacheEntry;
 import io.cairn.runs.entity.Run;
 import io.cairn.runs.entity.RunState;
 import io.cairn.runs.entity.StepRun;
 import io.cairn.tools.boundary.ToolCatalog;
+import io.cairn.tools.entity.ToolVersion;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -29,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,8 +63,13 @@ public class WorkflowExecutor {
      * @param done    the DAG is complete or the run has ended
      * @param queued  step instances to stage and submit
      * @param running step instances submitted and not yet ended
+     * @param wakeAt  when the first step instance waiting for a retry is due, or null
      */
-    public record Advance(boolean done, List<String> queued, List<Running> running) {
+    public record Advance(boolean done, List<String> queued, List<Running> running, Instant wakeAt) {
+
+        public Advance(boolean done, List<String> queued, List<Running> running) {
+            this(done, queued, running, null);
+        }
     }
 
     @PersistenceContext
@@ -100,12 +109,16 @@ public class WorkflowExecutor {
         List<StepRun> steps = steps(runId);
         List<Running> running = new ArrayList<>();
         List<String> queued = new ArrayList<>();
+        Instant now = Instant.now();
+        Instant wakeAt = null;
         for (StepRun s : steps) {
             if (!s.getState().isTerminal()) {
                 if (s.getBackendId() != null) {
                     running.add(new Running(s.getId(), s.getBackendId(), run.getPool()));
-                } else {
+                } else if (s.isDue(now)) {
                     queued.add(s.getId());
+                } else if (wakeAt == null || s.getRetryAt().isBefore(wakeAt)) {
+                    wakeAt = s.getRetryAt();
                 }
             }
         }
@@ -141,7 +154,7 @@ public class WorkflowExecutor {
             }
         }
         run.moveTo(RunState.RUNNING);
-        return new Advance(false, queued, running);
+        return new Advance(false, queued, running, wakeAt);
     }
 
     /** Records the workflow's outputs once its DAG is complete; the run ends COMPLETE. */
@@ -190,11 +203,27 @@ public class WorkflowExecutor {
                 ToolInvocation.Staged staged = new ToolInvocation(files).stage(tool, jobObject(step.getInputs()), workspace);
                 step.recordStaging(staged.stagedInputs(), staged.commandLine(), staged.stdout(), staged.stderr());
                 step.moveTo(RunState.INITIALIZING);
+                if (tool.workReuse()) {
+                    CacheKey key = CacheKey.of(CacheKey.toolIdentity(version(run).getSha256(), step.getStepKey()),
+                            staged.stagedInputs(), staged.commandLine(),
+                            tool.docker().map(DockerRequirement::image).orElse(null), workspace.root(),
+                            workspace.inputs());
+                    step.recordCacheKey(JsonValues.write(key.asMap()));
+                }
             } catch (CwlException | Problem | IllegalArgumentException e) {
                 step.fail(RunState.SYSTEM_ERROR, "staging failed: " + e.getMessage());
                 return null;
             } catch (IOException | UncheckedIOException e) {
                 step.fail(RunState.SYSTEM_ERROR, "staging failed: could not prepare " + workspace.root() + ": " + e.getMessage());
+                return null;
+            }
+        }
+        if (run.usesCache() && step.getCacheKey() != null) {
+            CacheKey key = cacheKey(step);
+            List<CacheEntry> hits = em.createNamedQuery(CacheEntry.BY_KEY, CacheEntry.class)
+                    .setParameter("key", key.value()).setMaxResults(1).getResultList();
+            if (!hits.isEmpty()) {
+                step.completeFromCache(hits.get(0).getOutputs(), hits.get(0).getStepId());
                 return null;
             }
         }
@@ -222,7 +251,7 @@ public class WorkflowExecutor {
         step.recordStart(status.startedAt());
         switch (status.state()) {
             case CANCELED -> step.fail(RunState.CANCELED, status.message() == null ? "canceled" : status.message());
-            case SYSTEM_ERROR -> step.fail(RunState.SYSTEM_ERROR, "the pool lost the task: " + status.message());
+            case SYSTEM_ERROR -> retryOrFail(step, RunState.SYSTEM_ERROR, "the pool lost the task: " + status.message());
             default -> {
                 if (status.state() == TaskState.EXECUTOR_ERROR && status.exitCode() == null) {
                     // the backend ended the tool itself, for instance at its ToolTimeLimit
@@ -288,6 +317,11 @@ public class WorkflowExecutor {
         step.recordExitCode(exitCode);
         Run run = em.find(Run.class, step.getRunId());
         CommandLineTool tool = DagPlanner.toolAt(workflow(run), step.getStepKey());
+        if (exitCode != null && tool.temporaryFailCodes().contains(exitCode)) {
+            retryOrFail(step, RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode
+                    + ", one of its temporaryFailCodes");
+            return;
+        }
         if (exitCode == null || !tool.successCodes().contains(exitCode)) {
             step.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode);
             return;
@@ -295,12 +329,36 @@ public class WorkflowExecutor {
         RunWorkspace workspace = workspace(step);
         try {
             step.complete(JsonValues.write(new ToolInvocation(files).collect(tool, workspace, step.getStagedInputs(), exitCode)));
+            if (step.getCacheKey() != null) {
+                em.persist(new CacheEntry(cacheKey(step), step));
+            }
         } catch (CwlException e) {
             step.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode
                     + " but its outputs are not as described: " + e.getMessage());
         } catch (IOException e) {
             step.fail(RunState.SYSTEM_ERROR, "the step's output folder cannot be read: " + e.getMessage());
         }
+    }
+
+    /** Runs a failed attempt again after the policy's pause if it allows another, else ends the instance. */
+    private void retryOrFail(StepRun step, RunState end, String reason) {
+        Run run = em.find(Run.class, step.getRunId());
+        RetryPolicy policy = retryPolicy(run);
+        int attempts = step.getAttempts();
+        if (!policy.allowsAnotherAfter(attempts)) {
+            step.fail(end, reason + (attempts > 1 ? " (after " + attempts + " attempts)" : ""));
+            return;
+        }
+        Instant at = Instant.now().plus(policy.delayAfter(attempts));
+        step.retryLater(at, "attempt " + attempts + " failed: " + reason + "; attempt " + (attempts + 1)
+                + " from " + at);
+    }
+
+    /** The run's own number of retries, else its pool's, else the server's; delays are the server's. */
+    RetryPolicy retryPolicy(Run run) {
+        int retries = run.getRetries() != null ? run.getRetries() : settings.retries(run.getPool());
+        return new RetryPolicy(Math.max(0, Math.min(RetryPolicy.MAX_RETRIES, retries)), settings.retryDelay(),
+                settings.retryMaxDelay());
     }
 
     private DagPlanner.Plan plan(Run run, List<StepRun> steps) {
@@ -316,8 +374,16 @@ public class WorkflowExecutor {
                 file -> files.blob(files.resolve(String.valueOf(file.get("location")), "an ExpressionTool input")));
     }
 
+    private static CacheKey cacheKey(StepRun step) {
+        return CacheKey.fromMap((Map<?, ?>) JsonValues.parse(step.getCacheKey(), "cache key"));
+    }
+
+    private ToolVersion version(Run run) {
+        return catalog.versionById(run.getToolVersionId());
+    }
+
     private Workflow workflow(Run run) {
-        CwlProcess process = catalog.process(catalog.versionById(run.getToolVersionId()));
+        CwlProcess process = catalog.process(version(run));
         return process instanceof ExpressionTool et ? Workflow.wrapping(et) : (Workflow) process;
     }
 

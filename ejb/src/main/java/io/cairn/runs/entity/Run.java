@@ -36,6 +36,13 @@ public class Run implements java.io.Serializable {
     @Column(nullable = false, updatable = false)
     private String pool;
 
+    /** False when the run asked not to be served from the call cache. */
+    @Column(name = "use_cache", nullable = false)
+    private boolean useCache = true;
+
+    /** How many times a lost step instance may run again; null for the pool's or the server's default. */
+    private Integer retries;
+
     /** The class of the process it runs: {@code CommandLineTool}, {@code ExpressionTool} or {@code Workflow}. */
     @Column(nullable = false, updatable = false)
     private String kind;
@@ -107,6 +114,22 @@ public class Run implements java.io.Serializable {
         this.inputs = inputsJson;
         this.state = RunState.QUEUED;
         this.createdAt = Instant.now();
+    }
+
+    public boolean usesCache() {
+        return useCache;
+    }
+
+    public void setUseCache(boolean useCache) {
+        this.useCache = useCache;
+    }
+
+    public Integer getRetries() {
+        return retries;
+    }
+
+    public void setRetries(Integer retries) {
+        this.retries = retries;
     }
 
     /**

@@ -74,6 +74,22 @@ public class StepRun implements java.io.Serializable {
     @Column(nullable = false)
     private int attempts;
 
+    /** The call-cache key's parts as JSON, once staged; null when the instance is not cached. */
+    @Lob
+    @Column(name = "cache_key")
+    private String cacheKey;
+
+    @Column(name = "cache_hit", nullable = false)
+    private boolean cacheHit;
+
+    /** For an instance waiting to run again after a lost task: not before then. */
+    @Column(name = "retry_at")
+    private Instant retryAt;
+
+    /** The step instance whose outputs a cache hit took. */
+    @Column(name = "cache_source")
+    private String cacheSource;
+
     private String message;
 
     @Column(name = "created_at", nullable = false, updatable = false)
@@ -127,15 +143,43 @@ public class StepRun implements java.io.Serializable {
         if (!state.isTerminal() || state == RunState.COMPLETE) {
             return false;
         }
+        reset();
+        retryAt = null;
+        return true;
+    }
+
+    /**
+     * Makes an instance whose task was lost run again from {@code at}, keeping the reason as its
+     * message until then. An instance that already ended stays as it is.
+     */
+    public void retryLater(Instant at, String reason) {
+        if (state.isTerminal()) {
+            return;
+        }
+        reset();
+        retryAt = at;
+        message = reason == null ? null : reason.substring(0, Math.min(reason.length(), 2000));
+    }
+
+    private void reset() {
         state = RunState.QUEUED;
         stagedInputs = null;
         commandLine = null;
+        cacheKey = null;
         backendId = null;
         exitCode = null;
         message = null;
         startedAt = null;
         endedAt = null;
-        return true;
+    }
+
+    /** Whether the instance may be submitted at {@code now} (it is not waiting for a retry). */
+    public boolean isDue(Instant now) {
+        return retryAt == null || !retryAt.isAfter(now);
+    }
+
+    public Instant getRetryAt() {
+        return retryAt;
     }
 
     /** The id of the backend task of the current attempt: the same id again after a crash, a new one per retry. */
@@ -169,6 +213,20 @@ public class StepRun implements java.io.Serializable {
 
     public void recordExitCode(Integer exitCode) {
         this.exitCode = exitCode;
+    }
+
+    /** Records the instance's call-cache key (the parts as JSON). */
+    public void recordCacheKey(String partsJson) {
+        this.cacheKey = partsJson;
+    }
+
+    /** Ends the instance with the outputs of an earlier one with the same key, without running it. */
+    public void completeFromCache(String outputsJson, String sourceStepId) {
+        this.cacheHit = true;
+        this.cacheSource = sourceStepId;
+        Instant now = Instant.now();
+        this.startedAt = startedAt == null ? now : startedAt;
+        complete(outputsJson);
     }
 
     public void complete(String outputsJson) {
@@ -234,6 +292,18 @@ public class StepRun implements java.io.Serializable {
 
     public int getAttempts() {
         return attempts;
+    }
+
+    public String getCacheKey() {
+        return cacheKey;
+    }
+
+    public boolean isCacheHit() {
+        return cacheHit;
+    }
+
+    public String getCacheSource() {
+        return cacheSource;
     }
 
     public String getMessage() {
