@@ -680,8 +680,14 @@ final class DockerBackend implements Backend {
             schedule();
             changed.signalAll();
         } catch (ComputeException e) {
-            LOG.log(Level.WARNING, "pool " + settings.poolName() + ": cannot settle " + name + "; the next status "
-                    + "call retries", e);
+            // measured: a dockerd stopping without --live-restore kills the containers (SIGTERM, SIGKILL after
+            // 10 s), answers the pending /wait with the exit code and is gone before the inspect; that exit code
+            // is the daemon's doing, not the command's
+            if (!Files.exists(finishedFile(name))) {
+                touch(marker(name, "lost"));
+            }
+            LOG.log(Level.WARNING, "pool " + settings.poolName() + ": dockerd went away as " + name + " ended; the"
+                    + " next status call settles it as lost", e);
         } finally {
             lock.unlock();
         }
