@@ -40,7 +40,10 @@ final class SlurmRest implements Scheduler {
         this.options = options;
         String url = options.restUrl().toString();
         this.base = (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + API;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                // the JDK's default asks for an h2c upgrade, and slurmrestd 22.05 answers that with a header the
+                // client cannot parse
+                .version(HttpClient.Version.HTTP_1_1).build();
     }
 
     @Override
