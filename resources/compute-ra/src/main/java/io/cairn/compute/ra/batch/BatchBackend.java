@@ -1,0 +1,772 @@
+package io.cairn.compute.ra.batch;
+
+import io.cairn.compute.ComputeException;
+import io.cairn.compute.LogChunk;
+import io.cairn.compute.LogStream;
+import io.cairn.compute.PoolStatus;
+import io.cairn.compute.TaskSpec;
+import io.cairn.compute.TaskState;
+import io.cairn.compute.TaskStatus;
+import io.cairn.compute.ra.Backend;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * A pool whose tasks run as jobs of a batch scheduler. At most {@code slots} tasks are handed to the scheduler at
+ * once; the others wait in a queue kept in the state folder and are submitted in submission order as jobs end, no
+ * faster than the configured rate.
+ *
+ * <p>Everything the backend knows lives in the state folder ({@link TaskRecord} per task). The job id is written
+ * the moment the scheduler returns it, and a marker before the scheduler is called, so a backend created later on
+ * the same folder (after a redeploy or a crash) adopts submitted jobs and queued tasks, and finds a job whose
+ * submission a crash interrupted by its name instead of submitting it twice. A file lock keeps two backends off one
+ * state folder.
+ *
+ * <p>One thread of the backend's own polls the scheduler: every 200 ms while someone waits or tasks are queued,
+ * otherwise with a backoff up to 5 s. (The resource adapter's work manager is meant for short work, and this loop
+ * runs as long as the pool.) It looks at all submitted, unfinished jobs in one {@link Scheduler#query} call.
+ */
+public class BatchBackend implements Backend {
+
+    /**
+     * The pool's configuration.
+     *
+     * @param sharedRoot          when set, the folder under which every path of a task must lie (the folder that the
+     *                            scheduler's nodes share with this server); null allows any absolute path
+     * @param submitRatePerSecond at most this many submissions per second
+     */
+    public record Settings(String poolName, int slots, Path stateDir, Path sharedRoot, double submitRatePerSecond) {
+    }
+
+    static final long FAST_POLL_MILLIS = 200;
+    static final long SLOW_POLL_MILLIS = 5000;
+    /** How many polls in a row may miss a job before it counts as lost. */
+    static final int MISSING_POLLS = 3;
+    private static final long CANCEL_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Logger LOG = Logger.getLogger(BatchBackend.class.getName());
+
+    private final Scheduler scheduler;
+    private final String poolName;
+    private final int slots;
+    private final Path stateDir;
+    private final Path tasksDir;
+    private final Path sharedRoot;
+    private final long submitIntervalNanos;
+    private final FileChannel lockFile;
+    private final FileLock stateLock;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever a task's state may have changed. */
+    private final Condition changed = lock.newCondition();
+    /** Signalled to make the poller look now. */
+    private final Condition wake = lock.newCondition();
+    private final Map<String, String> index = new HashMap<>();
+    private final Deque<String> queue = new ArrayDeque<>();
+    /** Queued tasks whose earlier submission may have reached the scheduler: looked up by name first. */
+    private final Set<String> uncertain = new HashSet<>();
+    private final Set<String> submitting = new HashSet<>();
+    /** Submitted, unfinished tasks: backend id to job id. */
+    private final Map<String, String> active = new LinkedHashMap<>();
+    private final Map<String, TaskStatus> lastSeen = new HashMap<>();
+    private final Map<String, Integer> missing = new HashMap<>();
+    private final Map<String, Long> cancelSentAt = new HashMap<>();
+    private final Thread poller;
+    private long nextSequence;
+    private long lastSubmitNanos;
+    private int awaiters;
+    private boolean pollNow;
+    private String unavailable;
+    private boolean shutdown;
+
+    public BatchBackend(Scheduler scheduler, Settings settings) {
+        if (settings.slots() < 1) {
+            throw new IllegalArgumentException("a " + scheduler.kind() + " pool needs at least 1 slot, not "
+                    + settings.slots());
+        }
+        if (!(settings.submitRatePerSecond() > 0)) {
+            throw new IllegalArgumentException("submitRatePerSecond must be positive, not "
+                    + settings.submitRatePerSecond());
+        }
+        this.scheduler = scheduler;
+        this.poolName = settings.poolName();
+        this.slots = settings.slots();
+        this.stateDir = settings.stateDir().toAbsolutePath().normalize();
+        this.tasksDir = stateDir.resolve("tasks");
+        this.sharedRoot = settings.sharedRoot() == null ? null : settings.sharedRoot().toAbsolutePath().normalize();
+        this.submitIntervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / settings.submitRatePerSecond());
+        FileChannel channel = null;
+        FileLock acquired;
+        try {
+            Files.createDirectories(tasksDir);
+            channel = FileChannel.open(stateDir.resolve("backend.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            acquired = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            acquired = null;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new ComputeException("cannot use the state folder " + stateDir + ": " + e.getMessage(), e);
+        }
+        if (acquired == null) {
+            closeQuietly(channel);
+            throw new ComputeException("the state folder " + stateDir + " is used by another "
+                    + scheduler.kind() + " backend");
+        }
+        this.lockFile = channel;
+        this.stateLock = acquired;
+        try {
+            adopt();
+        } catch (IOException | RuntimeException e) {
+            release();
+            throw new ComputeException("cannot read the state folder " + stateDir + ": " + e.getMessage(), e);
+        }
+        poller = new Thread(this::pollLoop, "cairn-" + scheduler.kind() + "-" + poolName);
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    @Override
+    public String submit(TaskSpec spec) {
+        validate(spec);
+        lock.lock();
+        try {
+            ensureOpen();
+            String known = index.get(spec.taskId());
+            if (known != null) {
+                return known;
+            }
+            String id = UUID.randomUUID().toString();
+            TaskRecord record = record(id);
+            try {
+                record.create(spec, nextSequence++, Instant.now());
+            } catch (IOException e) {
+                throw new ComputeException("cannot record task " + spec.taskId() + " in " + stateDir + ": "
+                        + e.getMessage(), e);
+            }
+            index.put(spec.taskId(), id);
+            queue.addLast(id);
+            LOG.fine(() -> "pool " + poolName + ": task " + spec.taskId() + " queued as " + id);
+            pokePoller();
+            return id;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public TaskStatus status(String backendId) {
+        lock.lock();
+        try {
+            return statusLocked(backendId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public TaskStatus await(String backendId, Duration timeout) {
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        lock.lock();
+        awaiters++;
+        try {
+            pokePoller();
+            while (true) {
+                TaskStatus status = statusLocked(backendId);
+                long left = deadline - System.nanoTime();
+                if (status.state().isTerminal() || left <= 0 || shutdown) {
+                    return status;
+                }
+                try {
+                    changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return statusLocked(backendId);
+                }
+            }
+        } finally {
+            awaiters--;
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads a task's log from the shared file system, as {@link io.cairn.compute.ComputeConnection#logs} says. An
+     * unknown id, a missing file, or one that is not a regular file (a link is never followed) reads as empty.
+     */
+    @Override
+    public LogChunk logs(String backendId, LogStream stream, long offset, int maxBytes) {
+        if (offset < 0 || maxBytes < 0) {
+            throw new IllegalArgumentException("offset and maxBytes must not be negative");
+        }
+        TaskSpec spec;
+        lock.lock();
+        try {
+            TaskRecord record = known(backendId);
+            if (record == null) {
+                return new LogChunk(new byte[0], offset);
+            }
+            spec = record.read().spec();
+        } catch (IOException e) {
+            throw new ComputeException("cannot read task " + backendId + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+        Path file = Path.of(stream == LogStream.STDOUT ? spec.stdout() : spec.stderr());
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new LogChunk(new byte[0], offset);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long available = Math.max(0, channel.size() - offset);
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(maxBytes, available));
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, offset + buffer.position()) < 0) {
+                    break;
+                }
+            }
+            byte[] data = new byte[buffer.position()];
+            buffer.flip().get(data);
+            return new LogChunk(data, offset + data.length);
+        } catch (NoSuchFileException e) {
+            return new LogChunk(new byte[0], offset);
+        } catch (FileSystemException e) {
+            if (Files.isSymbolicLink(file)) {
+                return new LogChunk(new byte[0], offset);
+            }
+            throw new ComputeException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ComputeException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Cancels a task. A queued one is canceled at once; a submitted one is canceled on the scheduler, and its state
+     * is CANCELING until the scheduler reports the job ended (then CANCELED). If the scheduler cannot be reached, the
+     * poller sends the cancel again.
+     */
+    @Override
+    public void cancel(String backendId) {
+        String jobId;
+        lock.lock();
+        try {
+            ensureOpen();
+            TaskRecord record = known(backendId);
+            if (record == null || record.finalStatus() != null) {
+                return;
+            }
+            Instant now = Instant.now();
+            try {
+                record.markCanceled(now);
+                if (queue.remove(backendId)) {
+                    uncertain.remove(backendId);
+                    record.recordFinal(new TaskStatus(TaskState.CANCELED, null, "canceled before it was submitted",
+                            null, now));
+                    changed.signalAll();
+                    return;
+                }
+            } catch (IOException e) {
+                throw new ComputeException("cannot cancel task " + backendId + ": " + e.getMessage(), e);
+            }
+            jobId = active.get(backendId);
+            if (jobId == null) {
+                return; // being submitted: the poller cancels the job once it has its id
+            }
+            cancelSentAt.put(backendId, System.nanoTime());
+            changed.signalAll();
+            pokePoller();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            scheduler.cancel(jobId);
+        } catch (SchedulerUnavailableException e) {
+            LOG.log(Level.FINE, "pool " + poolName + ": cancel of job " + jobId + " will be retried", e);
+        }
+    }
+
+    @Override
+    public PoolStatus ping() {
+        int running;
+        int queued;
+        lock.lock();
+        try {
+            if (shutdown) {
+                return new PoolStatus(scheduler.kind(), false, slots, 0, 0,
+                        "the backend of pool " + poolName + " is shut down");
+            }
+            running = active.size() + submitting.size();
+            queued = queue.size();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return new PoolStatus(scheduler.kind(), true, slots, running, queued, scheduler.describe());
+        } catch (RuntimeException e) {
+            return new PoolStatus(scheduler.kind(), false, slots, running, queued, String.valueOf(e.getMessage()));
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        lock.lock();
+        try {
+            if (shutdown) {
+                return;
+            }
+            shutdown = true;
+            wake.signalAll();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            poller.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        release();
+        LOG.info(() -> scheduler.kind() + " pool " + poolName + " shut down; its jobs keep running and stay in "
+                + stateDir);
+    }
+
+    @Override
+    public boolean isShutdown() {
+        lock.lock();
+        try {
+            return shutdown;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The scheduler's job id of a task, once submitted; for tests and diagnostics. */
+    public String jobId(String backendId) {
+        lock.lock();
+        try {
+            TaskRecord record = known(backendId);
+            return record == null ? null : record.jobId();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- state ---------------------------------------------------------------------------------------------------
+
+    private TaskStatus statusLocked(String backendId) {
+        TaskRecord record = known(backendId);
+        if (record == null) {
+            return TaskStatus.lost("unknown task " + backendId);
+        }
+        TaskStatus done = record.finalStatus();
+        if (done != null) {
+            return done;
+        }
+        TaskStatus seen = lastSeen.get(backendId);
+        if (record.canceledAt() != null) {
+            return new TaskStatus(TaskState.CANCELING, null, "canceled", seen == null ? null : seen.startedAt(), null);
+        }
+        return seen != null ? seen : TaskStatus.of(TaskState.QUEUED);
+    }
+
+    /** Reads the state folder: submitted jobs become active, the rest queues in its old order. */
+    private void adopt() throws IOException {
+        List<Object[]> found = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(tasksDir)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                String id = dir.getFileName().toString();
+                TaskRecord record = known(id);
+                if (record == null) {
+                    continue;
+                }
+                TaskRecord.Stored stored = record.read();
+                found.add(new Object[] {record, stored});
+            }
+        }
+        found.sort(Comparator.comparingLong(entry -> ((TaskRecord.Stored) entry[1]).sequence()));
+        int adopted = 0;
+        for (Object[] entry : found) {
+            TaskRecord record = (TaskRecord) entry[0];
+            TaskRecord.Stored stored = (TaskRecord.Stored) entry[1];
+            String id = record.backendId();
+            index.put(stored.spec().taskId(), id);
+            nextSequence = Math.max(nextSequence, stored.sequence() + 1);
+            if (record.finalStatus() != null) {
+                continue;
+            }
+            String jobId = record.jobId();
+            if (jobId != null) {
+                active.put(id, jobId);
+                adopted++;
+            } else if (record.canceledAt() != null && !record.isSubmitting()) {
+                record.recordFinal(new TaskStatus(TaskState.CANCELED, null, "canceled before it was submitted",
+                        null, record.canceledAt()));
+            } else {
+                queue.addLast(id);
+                if (record.isSubmitting()) {
+                    uncertain.add(id);
+                }
+            }
+        }
+        if (adopted > 0 || !queue.isEmpty()) {
+            int jobs = adopted;
+            LOG.info(() -> "pool " + poolName + ": adopted " + jobs + " submitted jobs and " + queue.size()
+                    + " queued tasks from " + stateDir);
+        }
+    }
+
+    // ---- the poller ----------------------------------------------------------------------------------------------
+
+    private void pollLoop() {
+        long delay = FAST_POLL_MILLIS;
+        while (true) {
+            boolean busy;
+            try {
+                dispatch();
+                busy = poll();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "pool " + poolName + ": polling the " + scheduler.kind() + " scheduler failed",
+                        e);
+                busy = false;
+            }
+            lock.lock();
+            try {
+                if (shutdown) {
+                    return;
+                }
+                if (busy || awaiters > 0 || pollNow || !queue.isEmpty() && active.size() + submitting.size() < slots) {
+                    delay = FAST_POLL_MILLIS;
+                } else {
+                    delay = Math.min(SLOW_POLL_MILLIS, delay * 2);
+                }
+                if (!pollNow) {
+                    wake.await(delay, TimeUnit.MILLISECONDS);
+                }
+                pollNow = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void pokePoller() {
+        pollNow = true;
+        wake.signalAll();
+    }
+
+    /** Submits queued tasks, oldest first, while slots are free and the rate allows. */
+    private void dispatch() {
+        while (true) {
+            String id;
+            boolean lookUp;
+            TaskRecord record;
+            lock.lock();
+            try {
+                if (shutdown || queue.isEmpty() || active.size() + submitting.size() >= slots) {
+                    return;
+                }
+                long wait = lastSubmitNanos + submitIntervalNanos - System.nanoTime();
+                if (lastSubmitNanos != 0 && wait > 0) {
+                    wake.awaitNanos(wait);
+                    continue;
+                }
+                id = queue.pollFirst();
+                lookUp = uncertain.remove(id);
+                submitting.add(id);
+                record = record(id);
+                lastSubmitNanos = System.nanoTime();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                lock.unlock();
+            }
+            String jobId = null;
+            String failure = null;
+            boolean retry = false;
+            try {
+                TaskSpec spec = record.read().spec();
+                if (lookUp) {
+                    jobId = scheduler.findByName(record.jobName()).orElse(null);
+                    if (jobId != null) {
+                        String found = jobId;
+                        LOG.info(() -> "pool " + poolName + ": task " + id + " had been submitted as job " + found
+                                + " before a restart; adopted");
+                    }
+                }
+                if (jobId == null) {
+                    String script = JobScript.render(spec, "task " + spec.taskId());
+                    record.writeScript(script);
+                    record.markSubmitting();
+                    jobId = scheduler.submit(spec, record.jobName(), script);
+                }
+                record.recordJob(jobId);
+            } catch (SchedulerUnavailableException e) {
+                retry = true;
+                failure = e.getMessage();
+            } catch (IOException | RuntimeException e) {
+                failure = e.getMessage();
+                if (jobId != null) {
+                    // the job runs but its id could not be written: keep watching it in memory
+                    LOG.log(Level.WARNING, "pool " + poolName + ": cannot record job " + jobId + " of task " + id, e);
+                    failure = null;
+                }
+            }
+            lock.lock();
+            try {
+                submitting.remove(id);
+                if (retry) {
+                    queue.addFirst(id);
+                    uncertain.add(id);
+                    unavailable = failure;
+                    String reason = failure;
+                    LOG.fine(() -> "pool " + poolName + ": scheduler unavailable, task " + id + " stays queued: "
+                            + reason);
+                    return;
+                }
+                if (jobId == null) {
+                    finish(id, new TaskStatus(TaskState.SYSTEM_ERROR, null,
+                            "the " + scheduler.kind() + " scheduler refused the job: " + failure, null, Instant.now()));
+                    continue;
+                }
+                unavailable = null;
+                active.put(id, jobId);
+                String submitted = jobId;
+                LOG.fine(() -> "pool " + poolName + ": task " + id + " submitted as job " + submitted);
+                if (record.canceledAt() != null) {
+                    cancelSentAt.put(id, 0L);
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Asks the scheduler about every active job; returns whether any task changed. */
+    private boolean poll() {
+        Map<String, String> jobs;
+        lock.lock();
+        try {
+            if (active.isEmpty()) {
+                return false;
+            }
+            jobs = new LinkedHashMap<>(active);
+        } finally {
+            lock.unlock();
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        jobs.forEach((id, jobId) -> names.put(jobId, record(id).jobName()));
+        Map<String, SchedulerJob> answer;
+        try {
+            answer = scheduler.query(names);
+        } catch (SchedulerUnavailableException e) {
+            lock.lock();
+            try {
+                unavailable = e.getMessage();
+            } finally {
+                lock.unlock();
+            }
+            LOG.fine(() -> "pool " + poolName + ": scheduler unavailable: " + e.getMessage());
+            return false;
+        }
+        List<String> toCancel = new ArrayList<>();
+        boolean any = false;
+        lock.lock();
+        try {
+            unavailable = null;
+            for (Map.Entry<String, String> entry : jobs.entrySet()) {
+                String id = entry.getKey();
+                String jobId = entry.getValue();
+                if (!jobId.equals(active.get(id))) {
+                    continue;
+                }
+                SchedulerJob job = answer.get(jobId);
+                if (job == null) {
+                    int misses = missing.merge(id, 1, Integer::sum);
+                    if (misses >= MISSING_POLLS) {
+                        finish(id, new TaskStatus(record(id).canceledAt() != null ? TaskState.CANCELED
+                                : TaskState.SYSTEM_ERROR, null, "the " + scheduler.kind()
+                                + " scheduler no longer knows job " + jobId, null, Instant.now()));
+                        any = true;
+                    }
+                    continue;
+                }
+                missing.remove(id);
+                TaskStatus status = job.toStatus();
+                TaskRecord record = record(id);
+                Instant canceled = record.canceledAt();
+                if (canceled != null) {
+                    if (status.state().isTerminal()) {
+                        status = new TaskStatus(TaskState.CANCELED, null, "canceled", status.startedAt(),
+                                status.endedAt());
+                    } else {
+                        Long sent = cancelSentAt.get(id);
+                        if (sent == null || System.nanoTime() - sent > CANCEL_RETRY_NANOS || sent == 0L) {
+                            cancelSentAt.put(id, System.nanoTime());
+                            toCancel.add(jobId);
+                        }
+                    }
+                }
+                if (status.state().isTerminal()) {
+                    finish(id, status);
+                    any = true;
+                } else if (!status.equals(lastSeen.put(id, status))) {
+                    any = true;
+                    changed.signalAll();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (String jobId : toCancel) {
+            try {
+                scheduler.cancel(jobId);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "pool " + poolName + ": cancel of job " + jobId + " failed; retried later", e);
+            }
+        }
+        return any;
+    }
+
+    /** Records a terminal status and frees the task's slot. Call with the lock held. */
+    private void finish(String id, TaskStatus status) {
+        try {
+            record(id).recordFinal(status);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "pool " + poolName + ": cannot record the end of task " + id, e);
+        }
+        active.remove(id);
+        lastSeen.remove(id);
+        missing.remove(id);
+        cancelSentAt.remove(id);
+        if (status.state() == TaskState.SYSTEM_ERROR) {
+            LOG.warning(() -> "pool " + poolName + ": task " + id + " failed: " + status.message());
+        }
+        changed.signalAll();
+        pokePoller();
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private TaskRecord record(String backendId) {
+        return new TaskRecord(tasksDir, backendId);
+    }
+
+    /** The record of a known task, or null; rejects anything but a backend-made id. */
+    private TaskRecord known(String backendId) {
+        try {
+            if (!UUID.fromString(backendId).toString().equals(backendId)) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        TaskRecord record = record(backendId);
+        return record.exists() ? record : null;
+    }
+
+    private void validate(TaskSpec spec) {
+        if (spec.imageRequired()) {
+            throw new IllegalArgumentException("pool " + poolName + " runs tools as " + scheduler.kind()
+                    + " jobs on the nodes' hosts and cannot run image " + spec.image()
+                    + "; submit to a pool with containers");
+        }
+        JobScript.validate(spec);
+        if (sharedRoot != null) {
+            requireShared("workDir", spec.workDir());
+            requireShared("stdout", spec.stdout());
+            requireShared("stderr", spec.stderr());
+            if (spec.stdin() != null) {
+                requireShared("stdin", spec.stdin());
+            }
+        }
+    }
+
+    private void requireShared(String what, String path) {
+        if (!Path.of(path).normalize().startsWith(sharedRoot)) {
+            throw new IllegalArgumentException(what + " " + path + " is not under the folder " + sharedRoot
+                    + " that pool " + poolName + " shares with its nodes");
+        }
+    }
+
+    private void ensureOpen() {
+        if (shutdown) {
+            throw new IllegalStateException("the backend of pool " + poolName + " is shut down");
+        }
+    }
+
+    private void release() {
+        try {
+            stateLock.release();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot release the state lock", e);
+        }
+        closeQuietly(lockFile);
+    }
+
+    private static long saturatedNanos(Duration timeout) {
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot close a lock file", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BatchBackend[" + scheduler.kind() + ", " + poolName + ", " + slots + " slots, " + stateDir + "]";
+    }
+
+    /** Why the scheduler could not be reached at the last attempt, or null; for diagnostics. */
+    String unavailable() {
+        lock.lock();
+        try {
+            return unavailable;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package io.cairn.compute.ra.slurm;
+
+import io.cairn.compute.ComputeConnection;
+import io.cairn.compute.ra.Backend;
+import io.cairn.compute.ra.ComputeConnectionFactoryHandle;
+import io.cairn.compute.ra.ComputeConnectionHandle;
+import io.cairn.compute.ra.ComputeManagedConnectionFactory;
+import io.cairn.compute.ra.batch.BatchBackend;
+import io.cairn.compute.ra.batch.Scheduler;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.ConnectionDefinition;
+import jakarta.resource.spi.ConnectionManager;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * A pool of Slurm batch jobs. Create one with
+ * {@code asadmin create-connector-connection-pool --raname <app>#compute-rar --connectiondefinition
+ * io.cairn.compute.ra.slurm.SlurmConnectionFactory --property mode=rest:restUrl=http\://127.0.0.1\:6820:
+ * restUser=slurmci:jwtFile=/etc/cairn/slurm.jwt:sharedRoot=/shared/cairn:slots=16 slurm-pool}.
+ *
+ * <p>In {@code cli} mode the server runs {@code sbatch}, {@code scontrol} and {@code scancel} on its own host (a
+ * Slurm submit host), and jobs run as the server's user. In {@code rest} mode it talks to slurmrestd with a JWT, and
+ * jobs run as {@code restUser}. Either way the task's folders must be on a file system the nodes share with the
+ * server ({@code sharedRoot}), since the server reads the logs there.
+ */
+@ConnectionDefinition(
+        connectionFactory = SlurmConnectionFactory.class,
+        connectionFactoryImpl = SlurmConnectionFactoryHandle.class,
+        connection = ComputeConnection.class,
+        connectionImpl = ComputeConnectionHandle.class)
+public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFactory {
+
+    private static final long serialVersionUID = 1L;
+    private static final String DEFAULT_POOL_NAME = "slurm";
+    private static final int DEFAULT_SLOTS = 16;
+    private static final String DEFAULT_MODE = "cli";
+    private static final double DEFAULT_RATE = 20;
+
+    @ConfigProperty(type = String.class, defaultValue = DEFAULT_POOL_NAME,
+            description = "Name of the pool, used in log messages, the poller thread and the default state folder.")
+    private String poolName = DEFAULT_POOL_NAME;
+
+    @ConfigProperty(type = Integer.class, defaultValue = "" + DEFAULT_SLOTS,
+            description = "How many tasks may be handed to Slurm at once; further tasks wait in the pool's queue"
+                    + " and are submitted in submission order.")
+    private Integer slots = DEFAULT_SLOTS;
+
+    @ConfigProperty(type = String.class,
+            description = "Folder holding a record per task (its job id); it must survive server restarts for jobs"
+                    + " to be adopted. Default: <java.io.tmpdir>/cairn-compute/<poolName>.")
+    private String stateDir;
+
+    @ConfigProperty(type = String.class, defaultValue = DEFAULT_MODE,
+            description = "How to reach Slurm: cli (sbatch, scontrol, scancel on this host) or rest (slurmrestd).")
+    private String mode = DEFAULT_MODE;
+
+    @ConfigProperty(type = String.class, description = "Partition to submit to; empty for the cluster's default.")
+    private String partition;
+
+    @ConfigProperty(type = String.class,
+            description = "slurm.conf for the command-line tools (their SLURM_CONF); empty for their default.")
+    private String slurmConf;
+
+    @ConfigProperty(type = String.class,
+            description = "slurmrestd's base URL in rest mode, for example http://127.0.0.1:6820.")
+    private String restUrl;
+
+    @ConfigProperty(type = String.class,
+            description = "User name sent to slurmrestd (X-SLURM-USER-NAME); jobs run as this user.")
+    private String restUser;
+
+    @ConfigProperty(type = String.class,
+            description = "File holding the JWT of restUser (from scontrol token); read at every request, never"
+                    + " logged. Keep it readable by the server only.")
+    private String jwtFile;
+
+    @ConfigProperty(type = String.class,
+            description = "Folder shared with the nodes under which every task's working folder and log files must"
+                    + " lie; empty to allow any absolute path.")
+    private String sharedRoot;
+
+    @ConfigProperty(type = Double.class, defaultValue = "" + DEFAULT_RATE,
+            description = "At most this many job submissions per second.")
+    private Double submitRatePerSecond = DEFAULT_RATE;
+
+    @ConfigProperty(type = String.class,
+            description = "Slurm's jobcomp/filetxt file (JobCompLoc), read for the end of jobs that slurmctld has"
+                    + " already forgotten (after MinJobAge); empty to rely on slurmctld only.")
+    private String jobCompFile;
+
+    public String getPoolName() {
+        return poolName;
+    }
+
+    public void setPoolName(String poolName) {
+        this.poolName = blankToNull(poolName) == null ? DEFAULT_POOL_NAME : poolName.trim();
+    }
+
+    public Integer getSlots() {
+        return slots;
+    }
+
+    public void setSlots(Integer slots) {
+        this.slots = slots == null ? DEFAULT_SLOTS : slots;
+    }
+
+    public String getStateDir() {
+        return stateDir;
+    }
+
+    public void setStateDir(String stateDir) {
+        this.stateDir = blankToNull(stateDir);
+    }
+
+    public String getMode() {
+        return mode;
+    }
+
+    /** {@code cli} or {@code rest}, case-insensitive. */
+    public void setMode(String mode) {
+        String value = blankToNull(mode);
+        if (value == null) {
+            this.mode = DEFAULT_MODE;
+            return;
+        }
+        value = value.toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("cli") && !value.equals("rest")) {
+            throw new IllegalArgumentException("mode must be cli or rest, not " + mode);
+        }
+        this.mode = value;
+    }
+
+    public String getPartition() {
+        return partition;
+    }
+
+    public void setPartition(String partition) {
+        this.partition = blankToNull(partition);
+    }
+
+    public String getSlurmConf() {
+        return slurmConf;
+    }
+
+    public void setSlurmConf(String slurmConf) {
+        this.slurmConf = blankToNull(slurmConf);
+    }
+
+    public String getRestUrl() {
+        return restUrl;
+    }
+
+    public void setRestUrl(String restUrl) {
+        this.restUrl = blankToNull(restUrl);
+    }
+
+    public String getRestUser() {
+        return restUser;
+    }
+
+    public void setRestUser(String restUser) {
+        this.restUser = blankToNull(restUser);
+    }
+
+    public String getJwtFile() {
+        return jwtFile;
+    }
+
+    public void setJwtFile(String jwtFile) {
+        this.jwtFile = blankToNull(jwtFile);
+    }
+
+    public String getSharedRoot() {
+        return sharedRoot;
+    }
+
+    public void setSharedRoot(String sharedRoot) {
+        this.sharedRoot = blankToNull(sharedRoot);
+    }
+
+    public Double getSubmitRatePerSecond() {
+        return submitRatePerSecond;
+    }
+
+    public void setSubmitRatePerSecond(Double submitRatePerSecond) {
+        this.submitRatePerSecond = submitRatePerSecond == null ? DEFAULT_RATE : submitRatePerSecond;
+    }
+
+    public String getJobCompFile() {
+        return jobCompFile;
+    }
+
+    public void setJobCompFile(String jobCompFile) {
+        this.jobCompFile = blankToNull(jobCompFile);
+    }
+
+    /** The state folder in use: the configured one, or one per pool name under the temporary folder. */
+    public Path effectiveStateDir() {
+        Path dir = stateDir != null ? Path.of(stateDir)
+                : Path.of(System.getProperty("java.io.tmpdir"), "cairn-compute",
+                        poolName.replaceAll("[^A-Za-z0-9._-]", "_"));
+        return dir.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String kind() {
+        return SlurmBackends.KIND;
+    }
+
+    /** Every property (the token file's name, never the token). */
+    @Override
+    public Map<String, Object> configuration() {
+        Map<String, Object> configuration = new LinkedHashMap<>();
+        configuration.put("poolName", poolName);
+        configuration.put("slots", slots);
+        configuration.put("stateDir", effectiveStateDir().toString());
+        configuration.put("mode", mode);
+        configuration.put("partition", String.valueOf(partition));
+        configuration.put("slurmConf", String.valueOf(slurmConf));
+        configuration.put("restUrl", String.valueOf(restUrl));
+        configuration.put("restUser", String.valueOf(restUser));
+        configuration.put("jwtFile", String.valueOf(jwtFile));
+        configuration.put("sharedRoot", String.valueOf(sharedRoot));
+        configuration.put("submitRatePerSecond", submitRatePerSecond);
+        configuration.put("jobCompFile", String.valueOf(jobCompFile));
+        return configuration;
+    }
+
+    @Override
+    protected String backendIdentity() {
+        return SlurmBackends.KIND + ":" + effectiveStateDir();
+    }
+
+    @Override
+    protected Backend createBackend(Executor executor) {
+        return new BatchBackend(scheduler(), new BatchBackend.Settings(poolName, slots, effectiveStateDir(),
+                sharedRoot == null ? null : Path.of(sharedRoot), submitRatePerSecond));
+    }
+
+    /** The Slurm client the mode asks for. */
+    Scheduler scheduler() {
+        SlurmOptions options = new SlurmOptions(partition, slurmConf, jobCompFile == null ? null : Path.of(jobCompFile),
+                restUrl == null ? null : URI.create(restUrl), restUser, jwtFile == null ? null : Path.of(jwtFile));
+        return mode.equals("rest") ? new SlurmRest(options) : new SlurmCli(options);
+    }
+
+    @Override
+    protected ComputeConnectionFactoryHandle createConnectionFactoryHandle(ConnectionManager manager) {
+        return new SlurmConnectionFactoryHandle(this, manager);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

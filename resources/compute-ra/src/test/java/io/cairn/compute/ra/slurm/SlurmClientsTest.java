@@ -1,0 +1,94 @@
+package io.cairn.compute.ra.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.cairn.compute.ComputeException;
+import io.cairn.compute.TaskSpec;
+import io.cairn.compute.TaskState;
+import io.cairn.compute.ra.batch.Json;
+import io.cairn.compute.ra.batch.SchedulerJob;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Command lines and request bodies the Slurm clients build, and the answers they read. */
+class SlurmClientsTest {
+
+    private static final TaskSpec SPEC = new TaskSpec("t1", List.of("/bin/echo", "hi"), Map.of(), "/s/w", null,
+            "/s/o", "/s/e", 4, 512, null, false, List.of(), false, 61);
+
+    @Test
+    void sbatchAsksForCoresMemoryTimeAndPartitionAndPassesNoEnvironment() {
+        assertEquals(List.of("sbatch", "--parsable", "--job-name=cairn-x", "--output=/dev/null", "--error=/dev/null",
+                "--export=NONE", "--chdir=/tmp", "--cpus-per-task=4", "--mem=512", "--time=2", "--partition=debug"),
+                SlurmCli.sbatchCommand(SPEC, "cairn-x", "debug"));
+        TaskSpec plain = new TaskSpec("t2", List.of("/bin/true"), Map.of(), "/s/w", null, "/s/o", "/s/e", 1, 0, null);
+        assertEquals(List.of("sbatch", "--parsable", "--job-name=n", "--output=/dev/null", "--error=/dev/null",
+                "--export=NONE", "--chdir=/tmp", "--cpus-per-task=1"), SlurmCli.sbatchCommand(plain, "n", null));
+    }
+
+    @Test
+    void timeLimitsRoundUpToWholeMinutes() {
+        assertEquals(1, SlurmBackends.minutes(1));
+        assertEquals(1, SlurmBackends.minutes(60));
+        assertEquals(2, SlurmBackends.minutes(61));
+    }
+
+    @Test
+    void sbatchParsableOutput() {
+        assertEquals("42", SlurmCli.parseSbatch("42\n"));
+        assertEquals("42", SlurmCli.parseSbatch("42;cairn\n"));
+        assertThrows(ComputeException.class, () -> SlurmCli.parseSbatch("sbatch: error: nope\n"));
+        assertThrows(ComputeException.class, () -> SlurmCli.parseSbatch(""));
+    }
+
+    @Test
+    void showJobKeepsOnlyWantedJobsWithTheirNames() {
+        String out = SlurmJobsTest.FAILED + "\n" + SlurmJobsTest.RUNNING + "\n"
+                + SlurmJobsTest.RUNNING.replace("JobId=4", "JobId=5") + "\n";
+        Map<String, SchedulerJob> jobs = SlurmCli.parseShowJob(out, Map.of("3", "cairn-x", "4", "c1", "5", "wrong",
+                "6", "cairn-gone"), ZoneOffset.UTC);
+        assertEquals(2, jobs.size());
+        assertEquals(TaskState.EXECUTOR_ERROR, jobs.get("3").state());
+        assertEquals(TaskState.RUNNING, jobs.get("4").state());
+        assertEquals(Map.of(), SlurmCli.parseShowJob("No jobs in the system\n", Map.of("3", "x"), ZoneOffset.UTC));
+    }
+
+    @Test
+    void restSubmitBodyHasTheRequiredEnvironmentAndResources() {
+        Map<String, Object> body = SlurmRest.submitBody(SPEC, "cairn-x", "#!/bin/sh\nexit 0\n", "debug");
+        Object parsed = Json.parse(Json.write(body));
+        assertEquals("#!/bin/sh\nexit 0\n", Json.string(parsed, "script"));
+        Object job = Json.member(parsed, "job");
+        assertEquals("cairn-x", Json.string(job, "name"));
+        assertEquals("/usr/bin:/bin", Json.string(Json.member(job, "environment"), "PATH"));
+        assertEquals(4L, Json.number(job, "cpus_per_task"));
+        assertEquals(512L, Json.number(job, "memory_per_node"));
+        assertEquals(2L, Json.number(job, "time_limit"));
+        assertEquals("debug", Json.string(job, "partition"));
+        assertEquals("/dev/null", Json.string(job, "standard_output"));
+        TaskSpec plain = new TaskSpec("t2", List.of("/bin/true"), Map.of(), "/s/w", null, "/s/o", "/s/e", 1, 0, null);
+        Object minimal = Json.member(SlurmRest.submitBody(plain, "n", "s", null), "job");
+        assertNull(Json.member(minimal, "memory_per_node"));
+        assertNull(Json.member(minimal, "time_limit"));
+        assertNull(Json.member(minimal, "partition"));
+    }
+
+    @Test
+    void restJobAnswerAndErrors() {
+        Object answer = Json.parse("{\"meta\":{},\"errors\":[],\"jobs\":[{\"job_id\":3,\"name\":\"cairn-x\","
+                + "\"job_state\":\"FAILED\",\"exit_code\":1792,\"state_reason\":\"NonZeroExitCode\","
+                + "\"start_time\":1796198305,\"end_time\":1796198305}]}");
+        SchedulerJob job = SlurmRest.parseJob(answer, "3", "cairn-x");
+        assertEquals(TaskState.EXECUTOR_ERROR, job.state());
+        assertEquals(7, job.exitCode());
+        assertNull(SlurmRest.parseJob(answer, "3", "cairn-other"));
+        Object error = Json.parse("{\"errors\":[{\"description\":\"Unable to find JobId=99999\",\"error_number\":"
+                + "2017,\"error\":\"Invalid job id specified\",\"source\":\"slurm_load_job\"}],\"jobs\":[]}");
+        assertEquals("Invalid job id specified: Unable to find JobId=99999", SlurmRest.errors(error));
+        assertEquals("", SlurmRest.errors(answer));
+    }
+}
