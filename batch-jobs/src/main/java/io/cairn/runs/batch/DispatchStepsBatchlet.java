@@ -5,10 +5,12 @@ import io.cairn.compute.ComputeException;
 import io.cairn.compute.TaskSpec;
 import io.cairn.compute.TaskStatus;
 import io.cairn.platform.CairnSettings;
+import io.cairn.platform.Problem;
 import io.cairn.pools.control.ComputeGateway;
 import io.cairn.runs.boundary.Runs;
 import io.cairn.runs.control.WorkflowExecutor;
 import io.cairn.runs.entity.RunState;
+import io.cairn.runs.entity.StepRun;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.BatchStatus;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,7 +62,9 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
     @Override
     public String process() {
         String pool = runs.find(runId).getPool();
+        Duration poolWait = settings.retryDelay();
         while (true) {
+            boolean poolDown = false;
             if (stopRequested || executor.state(runId) == RunState.CANCELING) {
                 cancelAll(pool);
                 executor.canceled(runId, "canceled on request");
@@ -73,6 +78,7 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
             }
             List<WorkflowExecutor.Running> running = new ArrayList<>(next.running());
             boolean endedHere = false;
+            Instant wakeAt = next.wakeAt();
             for (String stepId : next.queued()) {
                 TaskSpec spec = executor.stageStep(stepId);
                 if (spec == null) {
@@ -84,15 +90,32 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                     String backendId = connection.submit(spec);
                     executor.recordSubmitted(stepId, backendId);
                     running.add(new WorkflowExecutor.Running(stepId, backendId, pool));
-                } catch (ComputeException | IllegalArgumentException e) {
+                } catch (IllegalArgumentException e) {
                     executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
+                } catch (ComputeException | Problem e) {
+                    Optional<String> down = gateway.downReason(pool);
+                    if (down.isEmpty()) {
+                        executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
+                        continue;
+                    }
+                    // the pool is down: the instance stays queued, staged, and is submitted again later
+                    Instant at = Instant.now().plus(poolWait);
+                    executor.waitForPool(stepId, at, StepRun.POOL_WAIT + pool + ": " + down.get());
+                    wakeAt = wakeAt == null || at.isBefore(wakeAt) ? at : wakeAt;
+                    poolDown = true;
                 }
             }
+            if (poolDown) {
+                poolWait = poolWait.multipliedBy(2).compareTo(settings.retryMaxDelay()) > 0 ? settings.retryMaxDelay()
+                        : poolWait.multipliedBy(2);
+            } else {
+                poolWait = settings.retryDelay();
+            }
             if (!running.isEmpty() && !endedHere) {
-                waitForAnEnd(pool, running, next.wakeAt());
-            } else if (running.isEmpty() && !endedHere && next.wakeAt() != null) {
-                // only retries are left: wait for the first to be due
-                waitUntil(next.wakeAt());
+                waitForAnEnd(pool, running, wakeAt);
+            } else if (running.isEmpty() && !endedHere && wakeAt != null) {
+                // only retries or a pool that is down are left: wait for the first to be due
+                waitUntil(wakeAt);
             }
         }
     }

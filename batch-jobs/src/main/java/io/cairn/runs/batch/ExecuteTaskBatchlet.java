@@ -4,11 +4,13 @@ import io.cairn.compute.ComputeConnection;
 import io.cairn.compute.ComputeException;
 import io.cairn.compute.TaskStatus;
 import io.cairn.platform.CairnSettings;
+import io.cairn.platform.Problem;
 import io.cairn.pools.control.ComputeGateway;
 import io.cairn.runs.boundary.Runs;
 import io.cairn.runs.control.RunExecutor;
 import io.cairn.runs.entity.Run;
 import io.cairn.runs.entity.RunState;
+import io.cairn.runs.entity.StepRun;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.BatchStatus;
@@ -16,6 +18,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,11 +59,30 @@ public class ExecuteTaskBatchlet extends AbstractBatchlet {
         }
         String backendId = run.getBackendId();
         if (backendId == null) {
-            try (ComputeConnection connection = gateway.connect(run.getPool())) {
-                backendId = connection.submit(executor.taskSpec(runId));
-            } catch (IllegalArgumentException refused) {
-                executor.settle(runId, "the pool refused the task: " + refused.getMessage());
-                return RunState.SYSTEM_ERROR.name();
+            Duration wait = settings.retryDelay();
+            while (backendId == null) {
+                if (stopRequested || executor.state(runId) == RunState.CANCELING) {
+                    executor.canceled(runId, "canceled on request");
+                    return BatchStatus.STOPPED.name();
+                }
+                try (ComputeConnection connection = gateway.connect(run.getPool())) {
+                    backendId = connection.submit(executor.taskSpec(runId));
+                } catch (IllegalArgumentException refused) {
+                    executor.settle(runId, "the pool refused the task: " + refused.getMessage());
+                    return RunState.SYSTEM_ERROR.name();
+                } catch (ComputeException | Problem e) {
+                    Optional<String> down = gateway.downReason(run.getPool());
+                    if (down.isEmpty()) {
+                        executor.settle(runId, "the pool refused the task: " + e.getMessage());
+                        return RunState.SYSTEM_ERROR.name();
+                    }
+                    // the pool is down: the run waits for it instead of failing
+                    LOG.info(() -> "run " + runId + ": pool " + run.getPool() + " is down (" + down.get() + "); waiting");
+                    executor.waitForPool(runId, StepRun.POOL_WAIT + run.getPool() + ": " + down.get());
+                    sleep(wait);
+                    wait = wait.multipliedBy(2).compareTo(settings.retryMaxDelay()) > 0 ? settings.retryMaxDelay()
+                            : wait.multipliedBy(2);
+                }
             }
             executor.recordSubmitted(runId, backendId);
         } else {

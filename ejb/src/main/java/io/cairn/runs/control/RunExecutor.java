@@ -92,6 +92,11 @@ public class RunExecutor {
         run(runId).recordBackendId(backendId);
     }
 
+    /** Notes on a run whose task could not be submitted yet that it waits for its pool. */
+    public void waitForPool(String runId, String reason) {
+        run(runId).waitForPool(reason);
+    }
+
     public void recordJobExecution(String runId, long executionId) {
         run(runId).recordJobExecution(executionId);
     }

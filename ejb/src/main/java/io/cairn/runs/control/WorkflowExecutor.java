@@ -237,6 +237,11 @@ public class WorkflowExecutor {
         step.recordBackendId(backendId);
     }
 
+    /** Keeps a staged step instance queued until {@code at}: its pool is down. */
+    public void waitForPool(String stepId, Instant at, String reason) {
+        step(stepId).waitForPool(at, reason);
+    }
+
     /** Ends a step instance that could not be submitted. */
     public void failStep(String stepId, String reason) {
         step(stepId).fail(RunState.SYSTEM_ERROR, reason);

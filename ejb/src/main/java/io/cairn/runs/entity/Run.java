@@ -186,6 +186,16 @@ public class Run implements java.io.Serializable {
 
     public void recordBackendId(String backendId) {
         this.backendId = backendId;
+        if (message != null && message.startsWith(StepRun.POOL_WAIT)) {
+            message = null;
+        }
+    }
+
+    /** Says why a run that has not ended waits (its pool is down); cleared once its task is submitted. */
+    public void waitForPool(String reason) {
+        if (!state.isTerminal()) {
+            this.message = reason.substring(0, Math.min(reason.length(), 2000));
+        }
     }
 
     public void recordJobExecution(long executionId) {

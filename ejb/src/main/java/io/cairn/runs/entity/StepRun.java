@@ -152,6 +152,9 @@ public class StepRun implements java.io.Serializable {
      * Makes an instance whose task was lost run again from {@code at}, keeping the reason as its
      * message until then. An instance that already ended stays as it is.
      */
+    /** How the message of an instance (or run) that waits for its pool begins. */
+    public static final String POOL_WAIT = "waiting for pool ";
+
     public void retryLater(Instant at, String reason) {
         if (state.isTerminal()) {
             return;
@@ -203,6 +206,22 @@ public class StepRun implements java.io.Serializable {
     public void recordBackendId(String backendId) {
         this.backendId = backendId;
         this.attempts++;
+        if (message != null && message.startsWith(POOL_WAIT)) {
+            message = null;
+            retryAt = null;
+        }
+    }
+
+    /**
+     * Makes an instance whose pool is down wait until {@code at} before it is submitted again, keeping what was staged;
+     * unlike a retry, this is not an attempt.
+     */
+    public void waitForPool(Instant at, String reason) {
+        if (state.isTerminal()) {
+            return;
+        }
+        retryAt = at;
+        message = reason.substring(0, Math.min(reason.length(), 2000));
     }
 
     public void recordStart(Instant started) {

@@ -1,5 +1,6 @@
 package io.cairn.compute.ra;
 
+import io.cairn.compute.PoolKinds;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
@@ -37,6 +38,7 @@ public class ComputeResourceAdapter implements ResourceAdapter {
 
     private final Map<String, Running> backends = new HashMap<>();
     private WorkExecutor executor;
+    private volatile RuntimePools runtimePools;
 
     /**
      * The adapter used by factories that the container never associated with one (plain unit tests, a factory made
@@ -49,12 +51,17 @@ public class ComputeResourceAdapter implements ResourceAdapter {
     @Override
     public synchronized void start(BootstrapContext context) {
         executor = new WorkExecutor(context == null ? null : context.getWorkManager());
+        runtimePools = new RuntimePools(this);
+        PoolKinds.Registry.register(runtimePools);
         LOG.info("Cairn compute resource adapter started");
     }
 
     @Override
     public void stop() {
         WorkExecutor stopped;
+        if (runtimePools != null) {
+            PoolKinds.Registry.unregister(runtimePools);
+        }
         synchronized (this) {
             backends.forEach((identity, running) -> running.backend().shutdown());
             backends.clear();
@@ -90,6 +97,20 @@ public class ComputeResourceAdapter implements ResourceAdapter {
         Backend backend = factory.apply(executor());
         backends.put(identity, new Running(Map.copyOf(configuration), backend));
         return backend;
+    }
+
+    /** Shuts down the backend serving {@code identity}, if any (its pool is being removed); tasks keep running. */
+    public synchronized void release(String identity) {
+        Running running = backends.remove(identity);
+        if (running != null) {
+            LOG.info(() -> "compute pool " + identity + " removed; its backend stopped");
+            running.backend().shutdown();
+        }
+    }
+
+    /** The pools made at run time through this adapter (for tests outside a server). */
+    PoolKinds runtimePools() {
+        return runtimePools != null ? runtimePools : new RuntimePools(this);
     }
 
     private Executor executor() {

@@ -1,0 +1,311 @@
+package io.cairn.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import jakarta.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Pools defined through the API on the real backends that {@code bin/backends/*} start (their addresses come in
+ * {@code CAIRN_*} environment variables from {@code bin/cairn test}): define, change, remove; the same tool and the
+ * same workflow give byte-identical outputs on local, docker and slurm (cli and rest); a pool that is down makes
+ * runs wait, and they finish when it is back.
+ *
+ * <p>When a backend's variables are missing, its tests are skipped, except under {@code CI=true} or
+ * {@code -Dcairn.backends.required=true}, where they fail.
+ */
+@ExtendWith(CairnServer.class)
+class PoolsIT {
+
+    /** Every output depends on the input file, the parameters and the tool's own work; nothing on the backend. */
+    static final String DIGEST = """
+            cwlVersion: v1.2
+            class: CommandLineTool
+            hints:
+              DockerRequirement: {dockerPull: "cairn/busybox:latest"}
+            requirements:
+              EnvVarRequirement:
+                envDef: {LC_ALL: C}
+            baseCommand: [sh, -c]
+            arguments:
+              - valueFrom: 'sort "$0" > sorted.txt; wc -l < "$0" | tr -d " " > count.txt; printf "%s|" "$1" "$2" > args.txt; printf "stdout of %s\\n" "$1"; printf "stderr\\n" >&2'
+                position: 0
+            inputs:
+              data: {type: File, inputBinding: {position: 1}}
+              word: {type: string, inputBinding: {position: 2}}
+              n: {type: int, inputBinding: {position: 3}}
+            stdout: out.txt
+            outputs:
+              sorted: {type: File, outputBinding: {glob: sorted.txt}}
+              count: {type: File, outputBinding: {glob: count.txt}}
+              args: {type: File, outputBinding: {glob: args.txt}}
+              out: {type: stdout}
+            """;
+
+    /** Two chained instances of the digest tool, inline. */
+    static String twoSteps() {
+        String tool = DIGEST.indent(6);
+        return """
+                cwlVersion: v1.2
+                class: Workflow
+                inputs:
+                  data: File
+                  word: string
+                outputs:
+                  first: {type: File, outputSource: one/sorted}
+                  second: {type: File, outputSource: two/args}
+                  count: {type: File, outputSource: two/count}
+                steps:
+                  one:
+                    in: {data: data, word: word, n: {default: 1}}
+                    out: [sorted, count]
+                    run:
+                """ + tool + """
+                  two:
+                    in: {data: one/sorted, word: word, n: {default: 2}}
+                    out: [args, count]
+                    run:
+                """ + tool;
+    }
+
+    static Api api;
+    static CairnServer server;
+
+    @BeforeAll
+    static void connect(CairnServer cairn) {
+        server = cairn;
+        api = new Api(cairn);
+    }
+
+    static boolean required() {
+        return "true".equals(System.getenv("CI")) || Boolean.getBoolean("cairn.backends.required");
+    }
+
+    /** The variable's value; a missing one skips the test, or fails it where backends are required. */
+    static String env(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            if (required()) {
+                fail(name + " is not set: bin/cairn test starts the backends and sets it");
+            }
+            Assumptions.abort(name + " is not set (start the backends with bin/backends/*; bin/cairn test does)");
+        }
+        return value;
+    }
+
+    static String dockerPool(String name, String socket) {
+        return "{\"name\": \"" + name + "\", \"kind\": \"docker\", \"properties\": {\"socket\": \"" + socket
+                + "\", \"slots\": 2, \"network\": \"host\"}}";
+    }
+
+    @Test
+    void poolsAreDefinedChangedAndRemovedThroughTheApi() {
+        String socket = env("CAIRN_DOCKER_SOCKET");
+        Api.Answer created = api.postJson("/api/v1/pools", dockerPool("it-crud", socket)).expect(201);
+        assertTrue(created.location().endsWith("/api/v1/pools/it-crud"), created.location());
+        JsonObject pool = created.json();
+        assertEquals("docker", pool.getString("kind"));
+        assertEquals("UP", pool.getString("health"), pool::toString);
+        assertEquals(2, pool.getInt("slots"));
+        assertEquals("api", pool.getString("source"));
+
+        assertEquals(409, api.postJson("/api/v1/pools", dockerPool("it-crud", socket)).status());
+        JsonObject changed = api.putJson("/api/v1/pools/it-crud", "{\"kind\": \"docker\", \"properties\": {\"socket\": \""
+                + socket + "\", \"slots\": 5}}").expect(200).json();
+        assertEquals(5, changed.getInt("slots"), changed::toString);
+        assertEquals(5, api.get("/api/v1/pools/it-crud").expect(200).json().getInt("slots"));
+        boolean listed = api.get("/api/v1/pools").expect(200).json().getJsonArray("items").stream()
+                .anyMatch(p -> p.asJsonObject().getString("name").equals("it-crud"));
+        assertTrue(listed);
+
+        api.delete("/api/v1/pools/it-crud").expect(204);
+        assertEquals(404, api.get("/api/v1/pools/it-crud").status());
+        assertEquals(404, api.delete("/api/v1/pools/it-crud").status());
+    }
+
+    @Test
+    void badDefinitionsGetA400ThatNamesTheField() {
+        assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"x\", \"kind\": \"pbs\"}"), 400, "'kind' must be one of");
+        assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"x\", \"kind\": \"docker\", \"properties\": {\"slot\": 2}}"),
+                400, "no property 'slot'");
+        assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"x\", \"kind\": \"docker\", \"properties\": {\"slots\": \"two\"}}"),
+                400, "'slots' must be an integer");
+        assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"a b\", \"kind\": \"docker\"}"), 400, "not valid");
+        assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"x\", \"kind\": \"docker\", \"colour\": 1}"), 400,
+                "unknown field 'colour'");
+        assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"x\", \"kind\": \"slurm\", \"secrets\": {\"jwtFile\": \"no-such-alias\"}}"),
+                400, "the secret 'no-such-alias' for property 'jwtFile' was not found");
+        assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"local\", \"kind\": \"local\"}"), 409, "already a pool");
+        assertProblem(api.delete("/api/v1/pools/local"), 409, "asadmin");
+        assertProblem(api.putJson("/api/v1/pools/local", "{\"kind\": \"local\"}"), 409, "asadmin");
+        JsonObject kinds = api.get("/api/v1/pools/kinds").expect(200).json().getJsonObject("kinds");
+        assertTrue(kinds.keySet().containsAll(Set.of("local", "docker", "slurm")), kinds::toString);
+    }
+
+    @Test
+    void theSameToolAndWorkflowGiveByteIdenticalOutputsOnEveryBackend() throws Exception {
+        String socket = env("CAIRN_DOCKER_SOCKET");
+        String slurmConf = env("CAIRN_SLURM_CONF");
+        String restUrl = env("CAIRN_SLURM_REST_URL");
+        String jobcomp = env("CAIRN_SLURM_JOBCOMP_FILE");
+        // the server runs as root here, and its run folders are its own: REST jobs run as the token's user
+        Path token = rootToken(slurmConf);
+        String data = server.home().toString();
+        api.postJson("/api/v1/pools", dockerPool("it-docker", socket)).expect(201);
+        api.postJson("/api/v1/pools", "{\"name\": \"it-slurm-cli\", \"kind\": \"slurm\", \"properties\": {\"mode\": \"cli\","
+                + " \"slurmConf\": \"" + slurmConf + "\", \"sharedRoot\": \"" + data + "\", \"jobCompFile\": \"" + jobcomp
+                + "\", \"slots\": 4}}").expect(201);
+        api.postJson("/api/v1/pools", "{\"name\": \"it-slurm-rest\", \"kind\": \"slurm\", \"properties\": {\"mode\": \"rest\","
+                + " \"restUrl\": \"" + restUrl + "\", \"restUser\": \"root\", \"jwtFile\": \"" + token
+                + "\", \"sharedRoot\": \"" + data + "\", \"jobCompFile\": \"" + jobcomp + "\", \"slots\": 4}}").expect(201);
+        List<String> pools = List.of("local", "it-docker", "it-slurm-cli", "it-slurm-rest");
+        for (String pool : pools) {
+            assertEquals("UP", api.get("/api/v1/pools/" + pool).expect(200).json().getString("health"), pool);
+        }
+
+        api.registerTool("pools-digest", DIGEST);
+        Api.Answer workflow = api.postYaml("/api/v1/workflows?name=pools-two-steps", twoSteps());
+        assertTrue(workflow.status() == 201 || workflow.status() == 200, workflow::text);
+        String input = api.upload("words.txt", "pear\nfig\napple\nfig\n".getBytes(StandardCharsets.UTF_8));
+        String inputs = "{\"data\": {\"class\": \"File\", \"location\": \"" + input + "\"}, \"word\": \"it's a \\\"word\\\" $(x)\", \"n\": 7}";
+
+        Map<String, Map<String, String>> toolOutputs = new LinkedHashMap<>();
+        List<String> runIds = new ArrayList<>();
+        for (String pool : pools) {
+            runIds.add(api.submit("{\"tool\": \"pools-digest\", \"pool\": \"" + pool + "\", \"inputs\": " + inputs + "}"));
+        }
+        for (int i = 0; i < pools.size(); i++) {
+            toolOutputs.put(pools.get(i), outputsOf(runIds.get(i)));
+        }
+        Map<String, String> expected = toolOutputs.get("local");
+        assertEquals(Set.of("sorted", "count", "args", "out"), expected.keySet());
+        toolOutputs.forEach((pool, outputs) -> assertEquals(expected, outputs, "tool outputs on " + pool + " vs local"));
+        assertEquals(sha256("apple\nfig\nfig\npear\n"), expected.get("sorted"));
+        assertEquals(sha256("it's a \"word\" $(x)|7|"), expected.get("args"));
+        assertEquals(sha256("stdout of it's a \"word\" $(x)\n"), expected.get("out"));
+
+        String workflowInputs = "{\"data\": {\"class\": \"File\", \"location\": \"" + input + "\"}, \"word\": \"w w\"}";
+        List<String> workflowRuns = new ArrayList<>();
+        for (String pool : pools) {
+            workflowRuns.add(api.submit("{\"workflow\": \"pools-two-steps\", \"pool\": \"" + pool + "\", \"cache\": false,"
+                    + " \"inputs\": " + workflowInputs + "}"));
+        }
+        Map<String, Map<String, String>> workflowOutputs = new LinkedHashMap<>();
+        for (int i = 0; i < pools.size(); i++) {
+            workflowOutputs.put(pools.get(i), outputsOf(workflowRuns.get(i)));
+        }
+        Map<String, String> expectedWorkflow = workflowOutputs.get("local");
+        workflowOutputs.forEach((pool, outputs) -> assertEquals(expectedWorkflow, outputs,
+                "workflow outputs on " + pool + " vs local"));
+        assertEquals(sha256("apple\nfig\nfig\npear\n"), expectedWorkflow.get("first"));
+        assertEquals(sha256("w w|2|"), expectedWorkflow.get("second"));
+        assertEquals(sha256("4\n"), expectedWorkflow.get("count"));
+    }
+
+    @Test
+    void aPoolThatIsDownMakesRunsWaitAndTheyFinishWhenItIsBack() throws Exception {
+        String socket = env("CAIRN_DOCKER_SOCKET");
+        // the pool's socket is a link that does not exist yet: dockerd is unreachable for it
+        Path link = server.home().resolve("late-docker.sock");
+        Files.deleteIfExists(link);
+        api.postJson("/api/v1/pools", dockerPool("it-late", link.toString())).expect(201);
+        assertEquals("DOWN", api.get("/api/v1/pools/it-late").expect(200).json().getString("health"));
+        api.registerTool("pools-digest", DIGEST);
+        String input = api.upload("late.txt", "b\na\n".getBytes(StandardCharsets.UTF_8));
+        String run = api.submit("{\"tool\": \"pools-digest\", \"pool\": \"it-late\", \"inputs\": {\"data\": {\"class\": \"File\","
+                + " \"location\": \"" + input + "\"}, \"word\": \"w\", \"n\": 1}}");
+        JsonObject waiting = awaitMessage(run, "waiting for pool it-late", Duration.ofSeconds(60));
+        assertFalse(Set.of("COMPLETE", "EXECUTOR_ERROR", "SYSTEM_ERROR", "CANCELED").contains(waiting.getString("state")),
+                waiting::toString);
+        TimeUnit.SECONDS.sleep(3);
+        assertFalse(api.get("/api/v1/runs/" + run).json().getString("state").endsWith("ERROR"), "still waiting");
+
+        Files.createSymbolicLink(link, Path.of(socket));
+        JsonObject done = api.awaitEnd(run);
+        assertEquals("COMPLETE", done.getString("state"), done::toString);
+        assertFalse(done.containsKey("message") && done.getString("message", "").startsWith("waiting"), done::toString);
+        assertEquals(sha256("a\nb\n"), outputsOf(run).get("sorted"));
+        assertEquals("UP", api.get("/api/v1/pools/it-late").expect(200).json().getString("health"));
+        api.delete("/api/v1/pools/it-late").expect(204);
+    }
+
+    private JsonObject awaitMessage(String run, String start, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonObject last = null;
+        while (System.nanoTime() < deadline) {
+            last = api.get("/api/v1/runs/" + run).expect(200).json();
+            if (last.getString("message", "").startsWith(start)) {
+                return last;
+            }
+            Api.sleep(200);
+        }
+        fail("run " + run + " never said '" + start + "'; last seen: " + last);
+        return null;
+    }
+
+    /** Output name to the SHA-256 of its bytes, downloaded from Cairn. */
+    private Map<String, String> outputsOf(String run) throws Exception {
+        JsonObject done = api.awaitEnd(run);
+        assertEquals("COMPLETE", done.getString("state"), () -> "run on " + done.getString("pool", "?") + ": " + done);
+        JsonObject outputs = api.get("/api/v1/runs/" + run + "/outputs").expect(200).json();
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (String name : outputs.keySet()) {
+            JsonObject file = outputs.getJsonObject(name);
+            byte[] bytes = api.get(file.getString("location")).expect(200).bytes();
+            String digest = sha256(bytes);
+            assertEquals("sha256$" + digest, file.getString("checksum"), name);
+            digests.put(name, digest);
+        }
+        return digests;
+    }
+
+    private static Path rootToken(String slurmConf) throws Exception {
+        Path file = server.home().resolve("slurm-root.jwt");
+        ProcessBuilder builder = new ProcessBuilder("scontrol", "token", "username=root", "lifespan=7200")
+                .redirectErrorStream(true);
+        builder.environment().put("SLURM_CONF", slurmConf);
+        Process p = builder.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.startsWith("SLURM_JWT=")) {
+            fail("scontrol token failed (SLURM_CONF=" + slurmConf + "): exit " + p.exitValue());
+        }
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, out.trim().substring("SLURM_JWT=".length()));
+        return file;
+    }
+
+    private static void assertProblem(Api.Answer answer, int status, String detail) {
+        assertEquals(status, answer.status(), answer::text);
+        assertTrue(answer.contentType().startsWith("application/problem+json"), answer.contentType());
+        assertTrue(answer.json().getString("detail").contains(detail), answer::text);
+    }
+
+    static String sha256(String text) throws Exception {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
