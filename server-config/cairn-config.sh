@@ -127,3 +127,52 @@ configure_pools() {
     asadmin create-connector-resource --poolname cairn-local cairn/pool/local >/dev/null
   fi
 }
+
+# A pool of any kind as a connector connection pool `cairn-NAME` of the embedded resource adapter
+# and its connector resource `cairn/pool/NAME` (Connectors > Connector Connection Pools in the admin
+# console shows and edits its properties). Properties are NAME=VALUE words, as in
+# `bin/cairn pool-add hpc slurm mode=cli partition=short slots=64`. A confidential value is best
+# given as a password alias reference: jwt='${ALIAS=slurm-jwt}'.
+pool_definition_class() {
+  case "$1" in
+    local) echo io.cairn.compute.ra.local.LocalConnectionFactory ;;
+    docker) echo io.cairn.compute.ra.docker.DockerConnectionFactory ;;
+    slurm) echo io.cairn.compute.ra.slurm.SlurmConnectionFactory ;;
+    gridengine) echo io.cairn.compute.ra.gridengine.GridEngineConnectionFactory ;;
+    kubernetes) echo io.cairn.compute.ra.kubernetes.KubernetesConnectionFactory ;;
+    *) return 1 ;;
+  esac
+}
+
+add_pool() {
+  local name="$1" kind="$2"; shift 2
+  [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$ ]] || { log "pool name '$name' is not valid: letters, digits, '.', '_', '-'"; return 2; }
+  local class; class="$(pool_definition_class "$kind")" || { log "unknown pool kind '$kind'; kinds: local docker slurm gridengine kubernetes"; return 2; }
+  local props="poolName=$(asprop "$name")" word has_state=0
+  for word in "$@"; do
+    [[ "$word" == *=* ]] || { log "property '$word' must look like NAME=VALUE"; return 2; }
+    [[ "${word%%=*}" == stateDir ]] && has_state=1
+    props="$props:${word%%=*}=$(asprop "${word#*=}")"
+  done
+  (( has_state )) || props="$props:stateDir=$(asprop "$CAIRN_DATA_DIR/pools/$name")"
+  local host="${CAIRN_BIND:-127.0.0.1}"; [[ $host == 0.0.0.0 ]] && host=127.0.0.1
+  if curl -fsS -o /dev/null --max-time 10 "http://$host:$CAIRN_PORT/api/v1/pools/$name" 2>/dev/null; then
+    log "there is already a pool named $name (GET /api/v1/pools/$name)"; return 1
+  fi
+  if asadmin list-connector-resources 2>/dev/null | has_line "cairn/pool/$name"; then
+    log "pool $name exists; remove it first (bin/cairn pool-remove $name) or edit it in the admin console"; return 1
+  fi
+  asadmin create-connector-connection-pool --raname cairn#compute-rar --connectiondefinition "$class" \
+    --transactionsupport NoTransaction --steadypoolsize 0 --maxpoolsize 64 --property "$props" "cairn-$name" >/dev/null
+  asadmin create-connector-resource --poolname "cairn-$name" "cairn/pool/$name" >/dev/null
+  log "pool $name ($kind) created: connector pool cairn-$name, resource cairn/pool/$name"
+}
+
+remove_pool() {
+  local name="$1"
+  [[ "$name" != local ]] || { log "the local pool is part of every Cairn; set CAIRN_LOCAL_SLOTS to change it"; return 2; }
+  asadmin list-connector-resources 2>/dev/null | has_line "cairn/pool/$name" || { log "there is no pool $name made with asadmin"; return 1; }
+  asadmin delete-connector-resource "cairn/pool/$name" >/dev/null
+  asadmin delete-connector-connection-pool "cairn-$name" >/dev/null
+  log "pool $name removed (its running tasks keep running; a pool of the same name and state folder adopts them)"
+}

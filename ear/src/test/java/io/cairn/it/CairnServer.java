@@ -129,6 +129,14 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
         cairn("start");
     }
 
+    /** Runs {@code bin/cairn ARGS...} against this server (such as {@code pool-add}); fails on a non-zero exit. */
+    public void command(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(repo.resolve("bin/cairn").toString());
+        command.addAll(List.of(args));
+        run(command, home.resolve("cairn-" + args[0] + ".log"));
+    }
+
     private void cairn(String command) throws Exception {
         LOG.info(() -> "bin/cairn " + command + " (" + db + ", home " + home + ")");
         run(List.of(repo.resolve("bin/cairn").toString(), command), home.resolve("cairn-" + command + ".log"));

@@ -143,6 +143,24 @@ class PoolsIT {
     }
 
     @Test
+    void aPoolAddedWithAsadminIsListedRunsAndIsRemoved() throws Exception {
+        String socket = env("CAIRN_DOCKER_SOCKET");
+        server.command("pool-add", "it-asadmin", "docker", "socket=" + socket, "slots=3", "network=host");
+        JsonObject pool = api.get("/api/v1/pools/it-asadmin").expect(200).json();
+        assertEquals("server-config", pool.getString("source"));
+        assertEquals(3, pool.getInt("slots"), pool::toString);
+        assertEquals("UP", pool.getString("health"), pool::toString);
+        assertProblem(api.delete("/api/v1/pools/it-asadmin"), 409, "asadmin");
+        api.registerTool("pools-digest", DIGEST);
+        String input = api.upload("asadmin.txt", "z\ny\n".getBytes(StandardCharsets.UTF_8));
+        String run = api.submit("{\"tool\": \"pools-digest\", \"pool\": \"it-asadmin\", \"inputs\": {\"data\": {\"class\":"
+                + " \"File\", \"location\": \"" + input + "\"}, \"word\": \"w\", \"n\": 1}}");
+        assertEquals(sha256("y\nz\n"), outputsOf(run).get("sorted"));
+        server.command("pool-remove", "it-asadmin");
+        assertEquals(404, api.get("/api/v1/pools/it-asadmin").status());
+    }
+
+    @Test
     void badDefinitionsGetA400ThatNamesTheField() {
         assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"x\", \"kind\": \"pbs\"}"), 400, "'kind' must be one of");
         assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"x\", \"kind\": \"docker\", \"properties\": {\"slot\": 2}}"),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,6 +166,39 @@ class PortalIT {
         assertTrue(browser.findElement(By.id("register:document")).getAttribute("value").contains("inputs: ["));
         assertTrue(browser.findElement(By.id("tools:table")).findElements(By.linkText("broken-portal")).isEmpty());
         api.get("/api/v1/tools/broken-portal").expect(404);
+    }
+
+    @Test
+    void addsAPoolOnThePoolsPageRefusesABadOneAndRemovesIt() {
+        browser.get(base + "/pools.xhtml");
+        assertEquals("Compute pools", text(By.tagName("h1")));
+        browser.findElement(By.id("add:name")).sendKeys("portal-pool");
+        browser.findElement(By.id("add:kind")).click();
+        waitFor(PAGE, d -> d.findElement(By.id("add:kind_items")).isDisplayed());
+        browser.findElement(By.cssSelector("#add\\:kind_items li[data-label='local']")).click();
+        waitFor(PAGE, d -> d.findElement(By.id("add:help")).getText().contains("at once"));
+        browser.findElement(By.id("add:properties")).sendKeys("slots=3\nslot=4");
+        browser.findElement(By.id("add:create")).click();
+        waitFor(PAGE, d -> !d.findElements(By.cssSelector("#add\\:messages .ui-messages-error")).isEmpty());
+        String refused = text(By.id("add:messages"));
+        assertTrue(refused.contains("Pool not created") && refused.contains("no property 'slot'"), refused);
+        api.get("/api/v1/pools/portal-pool").expect(404);
+
+        browser.findElement(By.id("add:properties")).clear();
+        browser.findElement(By.id("add:properties")).sendKeys("slots=3");
+        browser.findElement(By.id("add:create")).click();
+        waitFor(PAGE, d -> d.findElement(By.id("pools:table")).getText().contains("portal-pool"));
+        JsonObject pool = api.get("/api/v1/pools/portal-pool").expect(200).json();
+        assertEquals("api", pool.getString("source"));
+        assertEquals(3, pool.getInt("slots"), pool::toString);
+        assertEquals("UP", pool.getString("health"), pool::toString);
+
+        WebElement row = browser.findElement(By.xpath("//tbody[@id='pools:table_data']/tr[td[1][normalize-space(.)='portal-pool']]"));
+        row.findElement(By.xpath(".//button[contains(@id,':remove')]")).click();
+        waitFor(PAGE, d -> d.findElement(By.cssSelector(".ui-confirmdialog-yes")).isDisplayed());
+        browser.findElement(By.cssSelector(".ui-confirmdialog-yes")).click();
+        waitFor(PAGE, d -> !d.findElement(By.id("pools:table")).getText().contains("portal-pool"));
+        api.get("/api/v1/pools/portal-pool").expect(404);
     }
 
     /** The run form's field (label, control, hint) for one CWL input. */
