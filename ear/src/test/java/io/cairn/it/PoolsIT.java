@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.JsonObject;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -264,6 +265,76 @@ class PoolsIT {
         assertEquals(sha256("a\nb\n"), outputsOf(run).get("sorted"));
         assertEquals("UP", api.get("/api/v1/pools/it-late").expect(200).json().getString("health"));
         api.delete("/api/v1/pools/it-late").expect(204);
+    }
+
+    static final String SLOW = """
+            cwlVersion: v1.2
+            class: CommandLineTool
+            hints:
+              DockerRequirement: {dockerPull: "cairn/busybox:latest"}
+            baseCommand: [sh, -c, 'sleep 8; echo "$0" > done.txt']
+            inputs:
+              word: {type: string, inputBinding: {position: 1}}
+            outputs:
+              done: {type: File, outputBinding: {glob: done.txt}}
+            """;
+
+    /**
+     * kill -9 of the server while a task runs on docker and on slurm: the restarted server adopts both tasks and
+     * submits neither again (dockerd's events show one container created; Slurm's job completion log one job).
+     */
+    @Test
+    void aCrashOfTheServerWhileTasksRunOnDockerAndSlurmAdoptsThemAndSubmitsNothingAgain() throws Exception {
+        String socket = env("CAIRN_DOCKER_SOCKET");
+        String slurmConf = env("CAIRN_SLURM_CONF");
+        String jobcomp = env("CAIRN_SLURM_JOBCOMP_FILE");
+        String data = server.home().toString();
+        long since = System.currentTimeMillis() / 1000 - 1;
+        api.postJson("/api/v1/pools", dockerPool("it-crash-docker", socket)).expect(201);
+        api.postJson("/api/v1/pools", "{\"name\": \"it-crash-slurm\", \"kind\": \"slurm\", \"properties\": {\"mode\":"
+                + " \"cli\", \"slurmConf\": \"" + slurmConf + "\", \"sharedRoot\": \"" + data + "\", \"jobCompFile\": \""
+                + jobcomp + "\"}}").expect(201);
+        api.registerTool("pools-slow", SLOW);
+        String onDocker = api.submit("{\"tool\": \"pools-slow\", \"pool\": \"it-crash-docker\", \"inputs\": {\"word\": \"d\"}}");
+        String onSlurm = api.submit("{\"tool\": \"pools-slow\", \"pool\": \"it-crash-slurm\", \"inputs\": {\"word\": \"s\"}}");
+        api.await(onDocker, Set.of("RUNNING"), Duration.ofSeconds(60));
+        api.await(onSlurm, Set.of("RUNNING"), Duration.ofSeconds(60));
+
+        server.crashAndStart();
+
+        for (String run : List.of(onDocker, onSlurm)) {
+            JsonObject done = api.awaitEnd(run);
+            assertEquals("COMPLETE", done.getString("state"), done::toString);
+        }
+        assertEquals(sha256("d\n"), outputsOf(onDocker).get("done"));
+        assertEquals(sha256("s\n"), outputsOf(onSlurm).get("done"));
+
+        String events = curlDocker(socket, "/events?since=" + since + "&until=" + (System.currentTimeMillis() / 1000 + 1)
+                + "&filters=" + URLEncoder.encode("{\"type\":[\"container\"],\"event\":[\"create\"],"
+                + "\"label\":[\"cairn.pool=it-crash-docker\"]}", StandardCharsets.UTF_8));
+        assertEquals(1, events.lines().filter(line -> line.contains("\"create\"")).count(), events);
+
+        try (var tasks = Files.list(server.home().resolve("data/pools/it-crash-slurm/tasks"))) {
+            List<Path> folders = tasks.toList();
+            assertEquals(1, folders.size(), folders::toString);
+            String name = "Name=cairn-" + folders.get(0).getFileName() + " ";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long jobs = 0;
+            while (System.nanoTime() < deadline && (jobs = Files.readAllLines(Path.of(jobcomp)).stream()
+                    .filter(line -> line.contains(name)).count()) == 0) {
+                Api.sleep(500);
+            }
+            assertEquals(1, jobs, "jobs named " + name + " in " + jobcomp);
+        }
+    }
+
+    private static String curlDocker(String socket, String path) throws Exception {
+        Process p = new ProcessBuilder("curl", "-sS", "--max-time", "20", "--unix-socket", socket, "http://docker" + path)
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        return out;
     }
 
     private JsonObject awaitMessage(String run, String start, Duration timeout) {
