@@ -93,7 +93,7 @@ final class GridEngineJobs {
     static List<Accounted> parseQacct(String stdout, ZoneId zone) {
         List<Accounted> records = new ArrayList<>();
         Map<String, String> fields = new LinkedHashMap<>();
-        for (String line : (stdout + "\n=").split("\n")) {
+        for (String line : (stdout + "\n==").split("\n")) {
             if (line.startsWith("==")) {
                 Accounted record = record(fields, zone);
                 if (record != null) {
