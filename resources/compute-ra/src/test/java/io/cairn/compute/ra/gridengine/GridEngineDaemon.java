@@ -1,5 +1,6 @@
 package io.cairn.compute.ra.gridengine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cairn.compute.ComputeConnection;
@@ -185,6 +186,14 @@ final class GridEngineDaemon {
             }
         }
         return ids;
+    }
+
+    /** Runs bin/backends/gridengine with an argument (from the module folder, where surefire runs). */
+    static void script(String argument) throws IOException, InterruptedException {
+        Path script = Path.of("../../bin/backends/gridengine").toAbsolutePath().normalize();
+        Process process = new ProcessBuilder(script.toString(), argument).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), () -> script + " " + argument + ": " + out);
     }
 
     /** Whether qstat lists the job as waiting, running or suspended (not finished). */

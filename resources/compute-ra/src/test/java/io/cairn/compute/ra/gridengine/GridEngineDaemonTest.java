@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * submitted as the cell's unprivileged job user. Scenarios: exact output bytes and a non-zero exit code (with a
  * {@code #$} line in the task's data that qsub must not take as an option), a zero exit with the working folder,
  * cancel (checked in qstat afterwards), cores, memory and time limit as qsub options, adoption of a running job and
- * a queued task by a second backend on the same state folder, and the submit-to-start latency of 10 tasks.
+ * a queued task by a second backend on the same state folder, a restart of sge_qmaster under a running task, and
+ * the submit-to-start latency of 10 tasks.
  */
 class GridEngineDaemonTest {
 
@@ -169,6 +170,25 @@ class GridEngineDaemonTest {
             assertEquals("queued ran\n", Files.readString(Path.of(second.stdout())));
             assertEquals(Set.of(jobId), sge.jobsNamed("cairn-" + running), "one job for the adopted task");
             assertEquals(1, sge.jobsNamed("cairn-" + queued).size());
+        }
+    }
+
+    @Test
+    void aTaskOutlivesARestartOfQmaster() throws Exception {
+        try (GridEngineDaemon.Pool pool = sge.pool(state, 4); ComputeConnection c = pool.connect()) {
+            TaskSpec spec = GridEngineDaemon.task(shared, "restart", "/bin/sh", "-c", "sleep 12; echo survived");
+            String id = c.submit(spec);
+            assertEquals(TaskState.RUNNING, GridEngineDaemon.waitFor(c, id, TaskState.RUNNING).state());
+            long before = System.nanoTime();
+            GridEngineDaemon.script("restart-qmaster");
+            long restart = (System.nanoTime() - before) / 1_000_000;
+            TaskStatus during = c.status(id);
+            assertFalse(during.state().isTerminal(), during::toString);
+            TaskStatus status = c.await(id, LONG);
+            assertEquals(TaskState.COMPLETE, status.state(), status::toString);
+            assertEquals("survived\n", Files.readString(Path.of(spec.stdout())));
+            System.out.println("gridengine: sge_qmaster restarted in " + restart + " ms under a running task;"
+                    + " the task completed");
         }
     }
 
