@@ -79,6 +79,11 @@ public class GridEngineManagedConnectionFactory extends ComputeManagedConnection
     private String submitUser;
 
     @ConfigProperty(type = String.class,
+            description = "Folder holding qsub, qstat, qacct, qdel and qconf (such as $SGE_ROOT/bin/lx-amd64); empty"
+                    + " to find them on the server's PATH.")
+    private String binDir;
+
+    @ConfigProperty(type = String.class,
             description = "Folder shared with the execution hosts under which every task's working folder and log"
                     + " files must lie; empty to allow any absolute path.")
     private String sharedRoot;
@@ -170,6 +175,14 @@ public class GridEngineManagedConnectionFactory extends ComputeManagedConnection
         this.submitUser = value;
     }
 
+    public String getBinDir() {
+        return binDir;
+    }
+
+    public void setBinDir(String binDir) {
+        this.binDir = blankToNull(binDir);
+    }
+
     public String getSharedRoot() {
         return sharedRoot;
     }
@@ -211,6 +224,7 @@ public class GridEngineManagedConnectionFactory extends ComputeManagedConnection
         configuration.put("parallelEnvironment", String.valueOf(parallelEnvironment));
         configuration.put("memoryResource", memoryResource);
         configuration.put("submitUser", String.valueOf(submitUser));
+        configuration.put("binDir", String.valueOf(binDir));
         configuration.put("sharedRoot", String.valueOf(sharedRoot));
         configuration.put("submitRatePerSecond", submitRatePerSecond);
         return configuration;
@@ -234,7 +248,7 @@ public class GridEngineManagedConnectionFactory extends ComputeManagedConnection
 
     GridEngineOptions options() {
         return new GridEngineOptions(sgeRoot, sgeCell, queue, parallelEnvironment,
-                "none".equals(memoryResource) ? null : memoryResource, submitUser);
+                "none".equals(memoryResource) ? null : memoryResource, submitUser, binDir);
     }
 
     @Override

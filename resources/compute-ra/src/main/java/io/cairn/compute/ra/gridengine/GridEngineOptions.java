@@ -11,7 +11,8 @@ package io.cairn.compute.ra.gridengine;
  * @param memoryResource      the resource that carries a task's memory per slot ({@code -l h_vmem=...}), or null to
  *                            request none
  * @param submitUser          the user that runs the tools (and so the jobs), or null for the server's own user
+ * @param binDir              the folder of qsub, qstat, qacct, qdel and qconf, or null to find them on the PATH
  */
 record GridEngineOptions(String sgeRoot, String sgeCell, String queue, String parallelEnvironment,
-                         String memoryResource, String submitUser) {
+                         String memoryResource, String submitUser, String binDir) {
 }

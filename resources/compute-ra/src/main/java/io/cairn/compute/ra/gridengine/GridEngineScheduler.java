@@ -272,11 +272,9 @@ final class GridEngineScheduler implements Scheduler {
     }
 
     private CommandRunner.Result run(List<String> command, String stdin) {
-        if (prefix.isEmpty()) {
-            return runner.run(command, stdin);
-        }
         List<String> full = new ArrayList<>(prefix);
-        full.addAll(command);
+        full.add(options.binDir() == null ? command.get(0) : options.binDir() + "/" + command.get(0));
+        full.addAll(command.subList(1, command.size()));
         return runner.run(full, stdin);
     }
 

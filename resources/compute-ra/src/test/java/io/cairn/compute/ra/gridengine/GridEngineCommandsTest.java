@@ -26,7 +26,7 @@ class GridEngineCommandsTest {
             "/s/e", 1, 0, null);
 
     private static GridEngineOptions options(String pe, String memory, String queue) {
-        return new GridEngineOptions("/var/lib/gridengine", "default", queue, pe, memory, null);
+        return new GridEngineOptions("/var/lib/gridengine", "default", queue, pe, memory, null, null);
     }
 
     @Test
@@ -63,14 +63,14 @@ class GridEngineCommandsTest {
 
     @Test
     void anotherSubmitUserIsSwitchedToKeepingTheCell() {
-        GridEngineOptions as = new GridEngineOptions("/sge", "c1", null, null, null, "sgeci");
+        GridEngineOptions as = new GridEngineOptions("/sge", "c1", null, null, null, "sgeci", null);
         assertEquals(List.of("runuser", "-u", "sgeci", "--", "env", "SGE_ROOT=/sge", "SGE_CELL=c1"),
                 GridEngineScheduler.commandPrefix(as, "root"));
         assertEquals(List.of("sudo", "-n", "-u", "sgeci", "--", "env", "SGE_ROOT=/sge", "SGE_CELL=c1"),
                 GridEngineScheduler.commandPrefix(as, "payara"));
         assertEquals(List.of(), GridEngineScheduler.commandPrefix(as, "sgeci"));
         assertEquals(List.of(), GridEngineScheduler.commandPrefix(options(null, null, null), "root"));
-        GridEngineOptions bare = new GridEngineOptions(null, null, null, null, null, "sgeci");
+        GridEngineOptions bare = new GridEngineOptions(null, null, null, null, null, "sgeci", null);
         assertEquals(List.of("runuser", "-u", "sgeci", "--", "env"), GridEngineScheduler.commandPrefix(bare, "root"));
     }
 

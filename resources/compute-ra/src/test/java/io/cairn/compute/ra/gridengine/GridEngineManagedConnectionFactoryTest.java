@@ -24,7 +24,7 @@ class GridEngineManagedConnectionFactoryTest {
         assertNull(factory.getSgeRoot());
         assertNull(factory.getParallelEnvironment());
         GridEngineOptions options = factory.options();
-        assertEquals(new GridEngineOptions(null, "default", null, null, "h_vmem", null), options);
+        assertEquals(new GridEngineOptions(null, "default", null, null, "h_vmem", null, null), options);
     }
 
     @Test
