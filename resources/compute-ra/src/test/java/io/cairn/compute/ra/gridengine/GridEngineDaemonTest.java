@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gridengine backend against the real sge_qmaster and sge_execd of {@code bin/backends/gridengine start}, jobs
  * submitted as the cell's unprivileged job user. Scenarios: exact output bytes and a non-zero exit code (with a
- * {@code #$} line in the task's data that qsub must not take as an option), a zero exit with the working folder,
- * cancel (checked in qstat afterwards), cores, memory and time limit as qsub options, adoption of a running job and
+ * {@code #$} line in the task's data that qsub must not take as an option), a zero exit with standard input, the
+ * working folder and exactly the task's environment, slots, cancel (checked in qstat afterwards), cores, memory and time limit as qsub options, adoption of a running job and
  * a queued task by a second backend on the same state folder, a restart of sge_qmaster under a running task, and
  * the submit-to-start latency of 10 tasks.
  */
@@ -75,19 +75,62 @@ class GridEngineDaemonTest {
     }
 
     @Test
-    void aZeroExitCompletesInTheWorkingFolder() throws Exception {
+    void aZeroExitCompletesInTheWorkingFolderWithStdinAndOnlyTheTasksEnvironment() throws Exception {
+        Path input = shared.resolve("input.bin");
+        byte[] data = {1, 0, 2, (byte) 0xfe, '\n', '\'', '"'};
+        Files.write(input, data);
         try (GridEngineDaemon.Pool pool = sge.pool(state, 4); ComputeConnection c = pool.connect()) {
-            TaskSpec spec = GridEngineDaemon.task(shared, "ok", "/bin/sh", "-c", "pwd; echo \"$HOME|$0\" >&2",
-                    "it's");
+            TaskSpec plain = GridEngineDaemon.task(shared, "ok", "/bin/sh", "-c",
+                    "cat; pwd >&2; echo \"${SGE_ROOT:-no SGE_ROOT}|${JOB_ID:-no JOB_ID}|$0\" >&2", "it's");
+            TaskSpec spec = new TaskSpec(plain.taskId(), plain.command(), plain.environment(), plain.workDir(),
+                    input.toString(), plain.stdout(), plain.stderr(), 1, 0, null);
             String id = c.submit(spec);
             TaskStatus status = c.await(id, LONG);
             assertEquals(TaskState.COMPLETE, status.state(), status::toString);
             assertEquals(0, status.exitCode());
-            assertEquals(spec.workDir() + "\n", Files.readString(Path.of(spec.stdout())));
-            assertEquals("|it's\n", Files.readString(Path.of(spec.stderr())), "exactly the task's environment");
+            assertArrayEquals(data, Files.readAllBytes(Path.of(spec.stdout())));
+            assertEquals(spec.workDir() + "\nno SGE_ROOT|no JOB_ID|it's\n", Files.readString(Path.of(spec.stderr())),
+                    "exactly the task's environment");
             PoolStatus ping = c.ping();
             assertTrue(ping.up(), ping::toString);
             assertTrue(ping.detail().startsWith("Grid Engine"), ping::toString);
+        }
+    }
+
+    @Test
+    void slotsAreRespected() throws Exception {
+        int slots = 2;
+        int tasks = 5;
+        try (GridEngineDaemon.Pool pool = sge.pool(state, slots); ComputeConnection c = pool.connect()) {
+            List<String> ids = new ArrayList<>();
+            List<TaskSpec> specs = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                TaskSpec spec = GridEngineDaemon.task(shared, "slot" + i, "/bin/sh", "-c",
+                        "date +%s%N; sleep 2; date +%s%N");
+                specs.add(spec);
+                ids.add(c.submit(spec));
+            }
+            PoolStatus busy = c.ping();
+            assertEquals(slots, busy.slots());
+            assertTrue(busy.running() <= slots && busy.queued() >= tasks - slots, busy::toString);
+            long[][] spans = new long[tasks][];
+            for (int i = 0; i < tasks; i++) {
+                TaskStatus status = c.await(ids.get(i), LONG);
+                assertEquals(TaskState.COMPLETE, status.state(), status::toString);
+                String[] lines = Files.readString(Path.of(specs.get(i).stdout())).strip().split("\n");
+                spans[i] = new long[] {Long.parseLong(lines[0]), Long.parseLong(lines[1])};
+            }
+            int most = 0;
+            for (long[] span : spans) {
+                int overlapping = 0;
+                for (long[] other : spans) {
+                    if (other[0] <= span[0] && span[0] < other[1]) {
+                        overlapping++;
+                    }
+                }
+                most = Math.max(most, overlapping);
+            }
+            assertEquals(slots, most, "most tasks running at once");
         }
     }
 
