@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Pools defined through the API on the real backends that {@code bin/backends/*} start (their addresses come in
  * {@code CAIRN_*} environment variables from {@code bin/cairn test}): define, change, remove; the same tool and the
- * same workflow give byte-identical outputs on local, docker and slurm (cli and rest); a pool that is down makes
+ * same workflow give byte-identical outputs on local, docker, slurm (cli and rest) and gridengine; a pool that is down makes
  * runs wait, and they finish when it is back.
  *
  * <p>When a backend's variables are missing, its tests are skipped, except under {@code CI=true} or
@@ -177,7 +177,7 @@ class PoolsIT {
         assertProblem(api.delete("/api/v1/pools/local"), 409, "asadmin");
         assertProblem(api.putJson("/api/v1/pools/local", "{\"kind\": \"local\"}"), 409, "asadmin");
         JsonObject kinds = api.get("/api/v1/pools/kinds").expect(200).json().getJsonObject("kinds");
-        assertTrue(kinds.keySet().containsAll(Set.of("local", "docker", "slurm")), kinds::toString);
+        assertTrue(kinds.keySet().containsAll(Set.of("local", "docker", "slurm", "gridengine")), kinds::toString);
     }
 
     @Test
@@ -196,7 +196,12 @@ class PoolsIT {
         api.postJson("/api/v1/pools", "{\"name\": \"it-slurm-rest\", \"kind\": \"slurm\", \"properties\": {\"mode\": \"rest\","
                 + " \"restUrl\": \"" + restUrl + "\", \"restUser\": \"root\", \"jwtFile\": \"" + token
                 + "\", \"sharedRoot\": \"" + data + "\", \"jobCompFile\": \"" + jobcomp + "\", \"slots\": 4}}").expect(201);
-        List<String> pools = List.of("local", "it-docker", "it-slurm-cli", "it-slurm-rest");
+        String sgeRoot = env("CAIRN_SGE_ROOT");
+        // Grid Engine refuses jobs of root: they run as the cell's job user, who is given the run's folders
+        api.postJson("/api/v1/pools", "{\"name\": \"it-gridengine\", \"kind\": \"gridengine\", \"properties\": {\"sgeRoot\": \""
+                + sgeRoot + "\", \"sgeCell\": \"" + env("CAIRN_SGE_CELL") + "\", \"submitUser\": \"" + env("CAIRN_SGE_USER")
+                + "\", \"sharedRoot\": \"" + data + "\", \"slots\": 4}}").expect(201);
+        List<String> pools = List.of("local", "it-docker", "it-slurm-cli", "it-slurm-rest", "it-gridengine");
         for (String pool : pools) {
             assertEquals("UP", api.get("/api/v1/pools/" + pool).expect(200).json().getString("health"), pool);
         }

@@ -85,7 +85,7 @@ class RuntimePoolsTest {
         IllegalArgumentException unknownKind = assertThrows(IllegalArgumentException.class,
                 () -> kinds.create("pbs", Map.of()));
         assertTrue(unknownKind.getMessage().contains("unknown pool kind 'pbs'"), unknownKind.getMessage());
-        assertTrue(unknownKind.getMessage().contains("docker, local, slurm"), unknownKind.getMessage());
+        assertTrue(unknownKind.getMessage().contains("docker, gridengine, local, slurm"), unknownKind.getMessage());
         IllegalArgumentException unknownProperty = assertThrows(IllegalArgumentException.class,
                 () -> kinds.create("local", Map.of("slot", "2")));
         assertTrue(unknownProperty.getMessage().contains("no property 'slot'"), unknownProperty.getMessage());

@@ -7,15 +7,22 @@ import io.cairn.compute.ra.batch.CommandRunner;
 import io.cairn.compute.ra.batch.Scheduler;
 import io.cairn.compute.ra.batch.SchedulerJob;
 import io.cairn.compute.ra.batch.SchedulerUnavailableException;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -130,11 +137,40 @@ final class GridEngineScheduler implements Scheduler {
             LOG.fine(() -> "task " + spec.taskId() + " asks for " + spec.cores() + " cores; the pool names no"
                     + " parallel environment, so it runs in one slot");
         }
+        handOver(spec);
         CommandRunner.Result result = run(qsubCommand(spec, jobName, options), script);
         if (!result.ok()) {
             throw failure("qsub", result);
         }
         return parseQsub(result.stdout());
+    }
+
+    /**
+     * When the server runs as root and jobs run as {@code submitUser}, gives the task's working folder and the folders
+     * of its output files to that user, so that the job can write its results there. Only those folders change owner,
+     * never their parents or the inputs.
+     */
+    private void handOver(TaskSpec spec) {
+        String user = options.submitUser();
+        if (user == null || !"root".equals(System.getProperty("user.name"))) {
+            return;
+        }
+        try {
+            UserPrincipal owner = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user);
+            Set<Path> folders = new LinkedHashSet<>();
+            folders.add(Path.of(spec.workDir()));
+            folders.add(Path.of(spec.stdout()).getParent());
+            folders.add(Path.of(spec.stderr()).getParent());
+            for (Path folder : folders) {
+                if (folder != null) {
+                    Files.createDirectories(folder);
+                    Files.setOwner(folder, owner);
+                }
+            }
+        } catch (IOException e) {
+            throw new ComputeException("cannot give the working folder of task " + spec.taskId() + " to " + user
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
