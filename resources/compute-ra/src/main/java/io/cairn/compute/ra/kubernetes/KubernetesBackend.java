@@ -300,9 +300,8 @@ final class KubernetesBackend implements Backend {
             if (job == null || !isOwn(job)) {
                 return;
             }
-            TaskStatus seen = JobStates.of(job, null);
-            record(backendId, job, new TaskStatus(TaskState.CANCELED, null, "canceled", seen.startedAt(),
-                    Instant.now()));
+            Instant startedAt = job.getStatus() == null ? null : JobStates.instant(job.getStatus().getStartTime());
+            record(backendId, job, new TaskStatus(TaskState.CANCELED, null, "canceled", startedAt, Instant.now()));
             delete(backendId);
             LOG.fine(() -> "pool " + settings.poolName() + ": task " + backendId + " canceled");
             poke();
