@@ -142,7 +142,9 @@ final class KubernetesBackend implements Backend {
                 .withOauthTokenProvider(new TokenFile(settings.tokenFile()))
                 .withConnectionTimeout(10_000)
                 .withRequestTimeout(30_000)
-                .withRequestRetryBackoffLimit(2);
+                // two quick retries: a down API server shows in ping within about a second
+                .withRequestRetryBackoffLimit(2)
+                .withRequestRetryBackoffInterval(250);
         if (settings.caCertFile() != null && Files.isRegularFile(settings.caCertFile())) {
             config.withCaCertFile(settings.caCertFile().toString());
         }
