@@ -22,7 +22,7 @@ import java.util.Set;
  *   <li>a {@code Complete} condition or {@code succeeded} count: COMPLETE, exit code from the pod (0 without one);</li>
  *   <li>a {@code Failed} condition or {@code failed} count: with reason {@code DeadlineExceeded} EXECUTOR_ERROR
  *       after the time limit; else the container's exit code makes it EXECUTOR_ERROR; without one (the pod never
- *       ran the command) SYSTEM_ERROR with the Job's reason;</li>
+ *       ran the command, or the runtime could not start the container) SYSTEM_ERROR with the reason;</li>
  *   <li>a pod whose container cannot be created or whose image cannot be had: SYSTEM_ERROR;</li>
  *   <li>a running container: RUNNING; anything else (resumed, pod pending): INITIALIZING.</li>
  * </ul>
@@ -32,6 +32,12 @@ final class JobStates {
     /** Container waiting reasons after which the command will not run without someone fixing the pool or task. */
     static final Set<String> FATAL_WAITING = Set.of("ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName",
             "CreateContainerConfigError", "CreateContainerError");
+
+    /**
+     * Reasons of a terminated container whose command never ran (the runtime could not start it, e.g. an image
+     * without {@code /bin/sh}): the exit code is the runtime's, not the command's.
+     */
+    static final Set<String> START_FAILURES = Set.of("StartError", "ContainerCannotRun");
 
     private JobStates() {
     }
@@ -55,6 +61,11 @@ final class JobStates {
                 Long limit = job.getSpec() == null ? null : job.getSpec().getActiveDeadlineSeconds();
                 return new TaskStatus(TaskState.EXECUTOR_ERROR, null, "killed after the time limit of " + limit + " s",
                         startedAt, endedAt);
+            }
+            if (terminated != null && START_FAILURES.contains(terminated.getReason())) {
+                return new TaskStatus(TaskState.SYSTEM_ERROR, null, "the container could not start: "
+                        + terminated.getReason() + (terminated.getMessage() == null ? ""
+                                : " (" + terminated.getMessage() + ")"), startedAt, endedAt);
             }
             if (terminated != null && terminated.getExitCode() != null && terminated.getExitCode() != 0) {
                 String message = "OOMKilled".equals(terminated.getReason())

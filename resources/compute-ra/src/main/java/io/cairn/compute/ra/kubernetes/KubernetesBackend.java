@@ -426,6 +426,9 @@ final class KubernetesBackend implements Backend {
     /** Records the end of a task and deletes its Job; frees the slot. Lock held. */
     private void settle(String name, Job job, TaskStatus status) {
         if (!Files.exists(finishedFile(name))) {
+            if (status.state() != TaskState.COMPLETE && status.state() != TaskState.CANCELED) {
+                keepPodLog(name, job);
+            }
             record(name, job, status);
             if (status.state() == TaskState.SYSTEM_ERROR) {
                 LOG.warning(() -> "pool " + settings.poolName() + ": task " + name + " failed: " + status.message());
@@ -439,6 +442,33 @@ final class KubernetesBackend implements Backend {
         }
         poke();
         changed.signalAll();
+    }
+
+    /**
+     * When the wrapper never opened the task's stderr file (its stdin could not be opened, say), the reason is only
+     * in the pod's log, which goes with the Job: it is written into the stderr file instead. Best effort.
+     */
+    private void keepPodLog(String name, Job job) {
+        String stderr = annotation(job, JobManifest.ANNOTATION_STDERR);
+        if (stderr == null || Files.exists(Path.of(stderr), LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Pod pod = newest(pods(name));
+            if (pod == null) {
+                return;
+            }
+            String log = client.pods().inNamespace(settings.namespace()).withName(pod.getMetadata().getName())
+                    .inContainer(JobManifest.CONTAINER).getLog();
+            if (log != null && !log.isEmpty()) {
+                Path file = Path.of(stderr);
+                Path temporary = file.resolveSibling("." + file.getFileName() + ".cairn-tmp");
+                Files.writeString(temporary, log, StandardCharsets.UTF_8);
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "pool " + settings.poolName() + ": cannot keep the pod log of " + name, e);
+        }
     }
 
     // ---- the poller ----------------------------------------------------------------------------------------------

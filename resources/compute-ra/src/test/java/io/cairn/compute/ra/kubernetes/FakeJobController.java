@@ -64,7 +64,10 @@ final class FakeJobController {
                 .editOrNewStatus().withActive(1).withStartTime(started).endStatus().build());
     }
 
-    /** Ends a started Job: writes its output files, gives the pod an exit code, marks the Job Complete or Failed. */
+    /**
+     * Ends a started Job: writes its output files (a null content leaves a file unwritten, as when the wrapper could
+     * not open it), gives the pod an exit code, marks the Job Complete or Failed.
+     */
     void finish(String name, int exitCode, String stdout, String stderr) {
         Job job = awaitJob(name, "started", j -> j.getStatus() != null && j.getStatus().getActive() != null);
         write(job.getMetadata().getAnnotations().get(JobManifest.ANNOTATION_STDOUT), stdout);
@@ -80,7 +83,10 @@ final class FakeJobController {
 
     /** Fails a started Job as the controller does when activeDeadlineSeconds passed (it kills the pod). */
     void exceedDeadline(String name) {
-        awaitJob(name, "started", j -> j.getStatus() != null && j.getStatus().getActive() != null);
+        Job job = awaitJob(name, "started", j -> j.getStatus() != null && j.getStatus().getActive() != null);
+        // the wrapper had opened the output files before the command ran into the deadline
+        write(job.getMetadata().getAnnotations().get(JobManifest.ANNOTATION_STDOUT), "");
+        write(job.getMetadata().getAnnotations().get(JobManifest.ANNOTATION_STDERR), "");
         terminate(name, 137, "Error");
         String now = Instant.now().toString();
         client.batch().v1().jobs().inNamespace(namespace).withName(name).editStatus(j -> new JobBuilder(j)

@@ -89,6 +89,10 @@ class KubernetesJobStatesTest {
         TaskStatus status = JobStates.of(failed("PodFailurePolicy"), null);
         assertEquals(TaskState.SYSTEM_ERROR, status.state());
         assertEquals("the Job failed: PodFailurePolicy (m)", status.message());
+        TaskStatus noShell = JobStates.of(failed("BackoffLimitExceeded"), terminated(128, "StartError"));
+        assertEquals(TaskState.SYSTEM_ERROR, noShell.state(), "the runtime's exit code is not the command's");
+        assertNull(noShell.exitCode());
+        assertEquals("the container could not start: StartError", noShell.message());
         Job active = job(false).withNewStatus().withActive(1).endStatus().build();
         TaskStatus pull = JobStates.of(active, pod(new ContainerStateBuilder().withNewWaiting()
                 .withReason("ImagePullBackOff").withMessage("no such image").endWaiting().build()));

@@ -154,6 +154,28 @@ class KubernetesMockTest {
     }
 
     @Test
+    void whenTheWrapperCouldNotOpenTheFilesThePodLogIsKeptAsStderr() {
+        TaskSpec base = task(root, "nostdin", "/bin/cat");
+        TaskSpec spec = new TaskSpec(base.taskId(), base.command(), base.environment(), base.workDir(),
+                root.resolve("missing.txt").toString(), base.stdout(), base.stderr(), 1, 0, null);
+        try (KubePool pool = pool(1); ComputeConnection connection = pool.connect()) {
+            String id = connection.submit(spec);
+            controller.start(id);
+            server.expect().get().withPath("/api/v1/namespaces/" + namespace + "/pods/"
+                    + FakeJobController.podName(id) + "/log?pretty=false&container=task")
+                    .andReturn(200, "sh: can't open " + spec.stdin() + ": no such file\n").always();
+            controller.finish(id, 2, null, null);
+            TaskStatus status = connection.await(id, WAIT);
+            assertEquals(TaskState.EXECUTOR_ERROR, status.state(), status::toString);
+            assertEquals(2, status.exitCode());
+            awaitTrue("the Job is deleted", () -> jobs().isEmpty());
+            assertEquals("sh: can't open " + spec.stdin() + ": no such file\n", new String(
+                    connection.logs(id, LogStream.STDERR, 0, 1000).data(), StandardCharsets.UTF_8));
+            assertFalse(Files.exists(Path.of(spec.stdout())), "stdout was never opened");
+        }
+    }
+
+    @Test
     void submittingATaskIdAgainIsOneJob() {
         TaskSpec first = task(root, "once", "/bin/echo", "1");
         TaskSpec again = task(root, "once", "/bin/echo", "2");
@@ -276,11 +298,16 @@ class KubernetesMockTest {
     void sendsTheTokenFromItsFileAndPicksUpARotatedOne() throws Exception {
         try (KubePool pool = pool(1); ComputeConnection connection = pool.connect()) {
             assertTrue(connection.ping().up());
-            assertTrue(lastAuthorization().equals("Bearer " + KubePool.TOKEN), "the token file's content");
+            List<String> before = authorizations();
+            assertFalse(before.isEmpty(), "no request reached namespace " + namespace);
+            assertEquals(List.of("Bearer " + KubePool.TOKEN), before.stream().distinct().toList(),
+                    "every request carries the token file's content");
             Files.writeString(KubePool.tokenFile(root), "rotated-token\n");
-            assertTrue(connection.ping().up());
-            assertEquals("Bearer rotated-token", lastAuthorization());
-            assertFalse(connection.ping().detail().contains("rotated-token"));
+            PoolStatus ping = connection.ping();
+            assertTrue(ping.up());
+            assertFalse(ping.detail().contains("rotated-token"));
+            // a poll that read the file just before the rotation may still arrive with the old token
+            assertTrue(authorizations().contains("Bearer rotated-token"), "the new token, read at the next request");
         }
     }
 
@@ -290,15 +317,14 @@ class KubernetesMockTest {
         return client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
     }
 
-    /** The Authorization header of the latest request to this test's namespace. */
-    private String lastAuthorization() throws InterruptedException {
-        String found = null;
+    /** The Authorization headers of the requests to this test's namespace since the last drain, in order. */
+    private List<String> authorizations() throws InterruptedException {
+        List<String> found = new ArrayList<>();
         for (RecordedRequest request : drain()) {
             if (request.getPath().contains("/namespaces/" + namespace + "/")) {
-                found = request.getHeader("Authorization");
+                found.add(String.valueOf(request.getHeader("Authorization")));
             }
         }
-        assertNotNull(found, "no request reached namespace " + namespace);
         return found;
     }
 
