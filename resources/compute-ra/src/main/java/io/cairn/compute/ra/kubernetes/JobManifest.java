@@ -4,6 +4,7 @@ import io.cairn.compute.TaskSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -113,10 +114,14 @@ final class JobManifest {
         } else {
             pod.withAutomountServiceAccountToken(false);
         }
+        // what the "restricted" Pod Security Standard asks for, so that the pods are admitted in such a namespace
+        PodSecurityContextBuilder security = new PodSecurityContextBuilder()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile();
         if (context.runAs() != null) {
-            pod.withNewSecurityContext().withRunAsUser(context.runAs()[0]).withRunAsGroup(context.runAs()[1])
-                    .endSecurityContext();
+            security.withRunAsUser(context.runAs()[0]).withRunAsGroup(context.runAs()[1])
+                    .withRunAsNonRoot(context.runAs()[0] != 0 ? true : null);
         }
+        pod.withSecurityContext(security.build());
         return new JobBuilder()
                 .withNewMetadata()
                     .withName(name)
@@ -170,6 +175,10 @@ final class JobManifest {
                 .withEnv(environment)
                 .withNewResources().withRequests(resources).withLimits(resources).endResources()
                 .withVolumeMounts(mounts(spec, context.mountPath()))
+                .withNewSecurityContext()
+                    .withAllowPrivilegeEscalation(false)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
                 .build();
     }
 

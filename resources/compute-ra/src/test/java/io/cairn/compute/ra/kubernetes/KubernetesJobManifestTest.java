@@ -66,6 +66,15 @@ class KubernetesJobManifestTest {
         assertFalse(pod.getEnableServiceLinks());
         assertEquals(1000L, pod.getSecurityContext().getRunAsUser());
         assertEquals(1001L, pod.getSecurityContext().getRunAsGroup());
+        assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        Container container = pod.getContainers().get(0);
+        assertFalse(container.getSecurityContext().getAllowPrivilegeEscalation());
+        assertEquals(List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
+        Job asRoot = JobManifest.render(spec(1, 0, 0, null, List.of(), false), "n", new JobManifest.Context("p",
+                "c", ROOT, "i", null, new long[] {0, 0}, 1));
+        assertNull(asRoot.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot(),
+                "a server running as root makes root pods: not claimed to be non-root");
         assertNull(render(spec(1, 0, 0, null, List.of(), false)).getSpec().getActiveDeadlineSeconds());
     }
 
@@ -145,7 +154,7 @@ class KubernetesJobManifestTest {
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         assertEquals("cairn-tasks", pod.getServiceAccountName());
         assertTrue(pod.getAutomountServiceAccountToken());
-        assertNull(pod.getSecurityContext(), "without a known owner the image's user runs the command");
+        assertNull(pod.getSecurityContext().getRunAsUser(), "without a known owner the image's user runs it");
     }
 
     @Test
