@@ -94,7 +94,6 @@ final class KubernetesBackend implements Backend {
     private long lastSequence;
     private int awaiters;
     private boolean pollNow = true;
-    private String unavailable;
     private boolean shutdown;
 
     KubernetesBackend(Settings settings) {
@@ -378,16 +377,6 @@ final class KubernetesBackend implements Backend {
         }
     }
 
-    /** Why the last poll could not reach the API server, or null; for diagnostics and tests. */
-    String unavailable() {
-        lock.lock();
-        try {
-            return unavailable;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     // ---- state ---------------------------------------------------------------------------------------------------
 
     private TaskStatus statusLocked(String backendId) {
@@ -491,7 +480,6 @@ final class KubernetesBackend implements Backend {
                 if (shutdown) {
                     return;
                 }
-                unavailable = failure;
                 if (failure == null && (busy || awaiters > 0 || pollNow)) {
                     delay = FAST_POLL_MILLIS;
                 } else {
