@@ -25,7 +25,7 @@ import javax.transaction.xa.XAResource;
  */
 @Connector(
         displayName = "Cairn compute",
-        description = "Runs Cairn tasks on compute pools: local processes, and later Docker, Slurm, Grid Engine, Kubernetes.",
+        description = "Runs Cairn tasks on compute pools: local processes, Docker, Slurm, Grid Engine and Kubernetes.",
         vendorName = "Cairn",
         eisType = "Compute pool",
         version = "1.0",

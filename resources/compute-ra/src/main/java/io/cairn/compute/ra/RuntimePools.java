@@ -4,6 +4,7 @@ import io.cairn.compute.ComputeConnectionFactory;
 import io.cairn.compute.PoolKinds;
 import io.cairn.compute.ra.docker.DockerManagedConnectionFactory;
 import io.cairn.compute.ra.gridengine.GridEngineManagedConnectionFactory;
+import io.cairn.compute.ra.kubernetes.KubernetesManagedConnectionFactory;
 import io.cairn.compute.ra.local.LocalManagedConnectionFactory;
 import io.cairn.compute.ra.slurm.SlurmManagedConnectionFactory;
 import jakarta.resource.ResourceException;
@@ -31,6 +32,7 @@ final class RuntimePools implements PoolKinds {
     static {
         KINDS.put("docker", DockerManagedConnectionFactory::new);
         KINDS.put("gridengine", GridEngineManagedConnectionFactory::new);
+        KINDS.put("kubernetes", KubernetesManagedConnectionFactory::new);
         KINDS.put("local", LocalManagedConnectionFactory::new);
         KINDS.put("slurm", SlurmManagedConnectionFactory::new);
     }

@@ -1,6 +1,7 @@
 package io.cairn.compute.ra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +13,7 @@ import io.cairn.compute.PoolKinds;
 import io.cairn.compute.PoolStatus;
 import io.cairn.compute.TaskSpec;
 import io.cairn.compute.TaskState;
+import io.cairn.compute.ra.kubernetes.KubernetesManagedConnectionFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,11 +83,28 @@ class RuntimePoolsTest {
     }
 
     @Test
+    void confidentialPropertiesAreMarkedAndNeverShown() {
+        PoolKinds.Property token = kinds.properties("kubernetes").stream().filter(p -> p.name().equals("token"))
+                .findFirst().orElseThrow();
+        assertTrue(token.secret());
+        assertTrue(kinds.properties("docker").stream().noneMatch(PoolKinds.Property::secret));
+        KubernetesManagedConnectionFactory factory =
+                new KubernetesManagedConnectionFactory();
+        factory.setToken("s3cr3t-token-value");
+        assertTrue(!factory.toString().contains("s3cr3t") && !factory.configuration().toString().contains("s3cr3t"),
+                factory::toString);
+        KubernetesManagedConnectionFactory other =
+                new KubernetesManagedConnectionFactory();
+        other.setToken("another-token");
+        assertNotEquals(factory, other, "a changed token changes the configuration");
+    }
+
+    @Test
     void badPropertiesAreNamed() {
         IllegalArgumentException unknownKind = assertThrows(IllegalArgumentException.class,
                 () -> kinds.create("pbs", Map.of()));
         assertTrue(unknownKind.getMessage().contains("unknown pool kind 'pbs'"), unknownKind.getMessage());
-        assertTrue(unknownKind.getMessage().contains("docker, gridengine, local, slurm"), unknownKind.getMessage());
+        assertTrue(unknownKind.getMessage().contains("docker, gridengine, kubernetes, local, slurm"), unknownKind.getMessage());
         IllegalArgumentException unknownProperty = assertThrows(IllegalArgumentException.class,
                 () -> kinds.create("local", Map.of("slot", "2")));
         assertTrue(unknownProperty.getMessage().contains("no property 'slot'"), unknownProperty.getMessage());

@@ -77,7 +77,21 @@ final class KubernetesBackend implements Backend {
     /** The pool's configuration as the backend needs it. */
     record Settings(String poolName, int slots, String namespace, String masterUrl, Path tokenFile,
                     Path caCertFile, boolean trustCerts, String claimName, Path mountPath, String defaultImage,
-                    Path stateDir, String serviceAccount) {
+                    Path stateDir, String serviceAccount, String token) {
+
+        /** Settings whose token comes from {@code tokenFile}. */
+        Settings(String poolName, int slots, String namespace, String masterUrl, Path tokenFile, Path caCertFile,
+                 boolean trustCerts, String claimName, Path mountPath, String defaultImage, Path stateDir,
+                 String serviceAccount) {
+            this(poolName, slots, namespace, masterUrl, tokenFile, caCertFile, trustCerts, claimName, mountPath,
+                    defaultImage, stateDir, serviceAccount, null);
+        }
+
+        @Override
+        public String toString() {
+            // the token is never shown
+            return "Settings[pool=" + poolName + ", namespace=" + namespace + ", masterUrl=" + masterUrl + "]";
+        }
     }
 
     private final Settings settings;
@@ -138,7 +152,7 @@ final class KubernetesBackend implements Backend {
                 .withMasterUrl(settings.masterUrl())
                 .withNamespace(settings.namespace())
                 .withTrustCerts(settings.trustCerts())
-                .withOauthTokenProvider(new TokenFile(settings.tokenFile()))
+                .withOauthTokenProvider(new TokenFile(settings.tokenFile(), settings.token()))
                 .withConnectionTimeout(10_000)
                 .withRequestTimeout(30_000)
                 // two quick retries: a down API server shows in ping within about a second

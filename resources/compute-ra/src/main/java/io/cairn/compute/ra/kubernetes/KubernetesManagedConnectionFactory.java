@@ -5,6 +5,7 @@ import io.cairn.compute.ra.Backend;
 import io.cairn.compute.ra.ComputeConnectionFactoryHandle;
 import io.cairn.compute.ra.ComputeConnectionHandle;
 import io.cairn.compute.ra.ComputeManagedConnectionFactory;
+import io.cairn.compute.ra.Secrets;
 import jakarta.resource.spi.ConfigProperty;
 import jakarta.resource.spi.ConnectionDefinition;
 import jakarta.resource.spi.ConnectionManager;
@@ -64,6 +65,11 @@ public class KubernetesManagedConnectionFactory extends ComputeManagedConnection
             description = "File holding the bearer token, read at every request (so a rotated token is used at"
                     + " once) and never logged. A missing file means no token.")
     private String tokenFile = DEFAULT_TOKEN_FILE;
+
+    @ConfigProperty(type = String.class, confidential = true,
+            description = "The bearer token itself, instead of tokenFile: give it as a password alias"
+                    + " (${ALIAS=name}) or, for pools made through the API, under secrets. Never logged or shown.")
+    private String token;
 
     @ConfigProperty(type = String.class, defaultValue = DEFAULT_CA_CERT_FILE,
             description = "PEM file of the certificate authority of the API server; when the file does not exist"
@@ -130,6 +136,14 @@ public class KubernetesManagedConnectionFactory extends ComputeManagedConnection
 
     public void setMasterUrl(String masterUrl) {
         this.masterUrl = blank(masterUrl) ? DEFAULT_MASTER_URL : masterUrl.trim();
+    }
+
+    public String getToken() {
+        return token;
+    }
+
+    public void setToken(String token) {
+        this.token = blank(token) ? null : token;
     }
 
     public String getTokenFile() {
@@ -223,6 +237,8 @@ public class KubernetesManagedConnectionFactory extends ComputeManagedConnection
         configuration.put("namespace", namespace);
         configuration.put("masterUrl", masterUrl);
         configuration.put("tokenFile", tokenFile);
+        // only a digest: the configuration is compared and may be logged, the token never is
+        configuration.put("token", Secrets.digest(token));
         configuration.put("caCertFile", caCertFile);
         configuration.put("trustCerts", trustCerts);
         configuration.put("claimName", claimName);
@@ -243,7 +259,7 @@ public class KubernetesManagedConnectionFactory extends ComputeManagedConnection
     protected Backend createBackend(Executor executor) {
         return new KubernetesBackend(new KubernetesBackend.Settings(poolName, slots, namespace, masterUrl,
                 Path.of(tokenFile), Path.of(caCertFile), trustCerts, claimName, effectiveMountPath(), defaultImage,
-                effectiveStateDir(), serviceAccount));
+                effectiveStateDir(), serviceAccount, token));
     }
 
     @Override

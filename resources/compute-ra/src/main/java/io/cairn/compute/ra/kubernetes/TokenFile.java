@@ -15,13 +15,23 @@ import java.nio.file.Path;
 final class TokenFile implements OAuthTokenProvider {
 
     private final Path file;
+    private final String fixed;
 
     TokenFile(Path file) {
+        this(file, null);
+    }
+
+    /** @param fixed a token given as the pool's confidential {@code token} property; wins over the file when set */
+    TokenFile(Path file, String fixed) {
         this.file = file;
+        this.fixed = fixed == null || fixed.isBlank() ? null : fixed.strip();
     }
 
     @Override
     public String getToken() {
+        if (fixed != null) {
+            return fixed;
+        }
         try {
             String token = Files.readString(file, StandardCharsets.UTF_8).strip();
             return token.isEmpty() ? null : token;

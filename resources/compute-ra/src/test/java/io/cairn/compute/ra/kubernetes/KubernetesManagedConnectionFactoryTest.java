@@ -52,7 +52,8 @@ class KubernetesManagedConnectionFactoryTest {
         assertEquals("busybox:1.36", factory.configuration().get("defaultImage"));
         assertEquals("", factory.configuration().get("serviceAccount"));
         assertEquals(4, factory.configuration().get("slots"));
-        assertEquals(12, factory.configuration().size(), factory.configuration()::toString);
+        assertEquals("", factory.configuration().get("token"), "no token: tokenFile is read");
+        assertEquals(13, factory.configuration().size(), factory.configuration()::toString);
         assertEquals(TransactionSupport.TransactionSupportLevel.NoTransaction, factory.getTransactionSupport());
     }
 
