@@ -95,6 +95,11 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
         return db;
     }
 
+    /** The project's folder (where bin/ is). */
+    public Path repo() {
+        return repo;
+    }
+
     /** The folder of this server's domain, state and data. */
     public Path home() {
         return home;

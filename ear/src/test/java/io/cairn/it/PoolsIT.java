@@ -333,6 +333,70 @@ class PoolsIT {
         }
     }
 
+    /**
+     * dockerd stopped and started while a workflow step runs in one of its containers: the container dies with it;
+     * while dockerd is down the run waits; once dockerd answers again the step instance is found lost (SYSTEM_ERROR on
+     * the pool), runs again and completes: the run is not lost.
+     */
+    @Test
+    void aDockerdRestartDuringAWorkflowStepLosesNoRun() throws Exception {
+        String socket = env("CAIRN_DOCKER_SOCKET");
+        api.postJson("/api/v1/pools", dockerPool("it-restart", socket)).expect(201);
+        String workflow = """
+                cwlVersion: v1.2
+                class: Workflow
+                inputs: {word: string}
+                outputs:
+                  done: {type: File, outputSource: slow/done}
+                steps:
+                  slow:
+                    in: {word: word}
+                    out: [done]
+                    run:
+                """ + SLOW.indent(6);
+        Api.Answer registered = api.postYaml("/api/v1/workflows?name=pools-restart", workflow);
+        assertTrue(registered.status() == 201 || registered.status() == 200, registered::text);
+        String run = api.submit("{\"workflow\": \"pools-restart\", \"pool\": \"it-restart\", \"cache\": false,"
+                + " \"retries\": 2, \"inputs\": {\"word\": \"again\"}}");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!stepStates(run).contains("RUNNING")) {
+            assertTrue(System.nanoTime() < deadline, "the step never ran: " + stepStates(run));
+            Api.sleep(200);
+        }
+        Map<String, String> env = Map.of("CAIRN_BACKENDS_DIR", Path.of(socket).getParent().getParent().toString());
+        script(env, "bin/backends/docker", "stop");
+        // while dockerd is down nothing is known of the task: the step and the run wait, neither fails
+        for (int i = 0; i < 10; i++) {
+            Api.sleep(500);
+            String state = api.get("/api/v1/runs/" + run).expect(200).json().getString("state");
+            assertTrue(Set.of("QUEUED", "INITIALIZING", "RUNNING").contains(state), state);
+        }
+        script(env, "bin/backends/docker", "start");
+        JsonObject done = api.awaitEnd(run);
+        assertEquals("COMPLETE", done.getString("state"), done::toString);
+        assertEquals(sha256("again\n"), outputsOf(run).get("done"));
+        JsonObject step = api.get("/api/v1/runs/" + run + "/steps").expect(200).json().getJsonArray("items").getJsonObject(0);
+        assertEquals(2, step.getInt("attempts"), step::toString);
+        api.delete("/api/v1/pools/it-restart").expect(204);
+    }
+
+    private List<String> stepStates(String run) {
+        return api.get("/api/v1/runs/" + run + "/steps").expect(200).json().getJsonArray("items").stream()
+                .map(s -> s.asJsonObject().getString("state")).toList();
+    }
+
+    private static void script(Map<String, String> env, String script, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(server.repo().resolve(script).toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS) && p.exitValue() == 0, () -> command + ": " + out);
+    }
+
     private static String curlDocker(String socket, String path) throws Exception {
         Process p = new ProcessBuilder("curl", "-sS", "--max-time", "20", "--unix-socket", socket, "http://docker" + path)
                 .redirectErrorStream(true).start();

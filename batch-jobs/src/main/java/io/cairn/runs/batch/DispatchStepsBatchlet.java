@@ -137,11 +137,13 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
     private void waitForAnEnd(String pool, List<WorkflowExecutor.Running> running, Instant wakeAt) {
         long pause = MIN_PAUSE_MS;
         long checkStopAt = System.nanoTime() + settings.pollSeconds() * 1_000_000_000L;
+        boolean unanswered = false;
         while (!stopRequested) {
             if (wakeAt != null && !Instant.now().isBefore(wakeAt)) {
                 return;
             }
             boolean ended = false;
+            boolean failed = false;
             try (ComputeConnection connection = gateway.connect(pool)) {
                 for (WorkflowExecutor.Running r : running) {
                     TaskStatus status = connection.status(r.backendId());
@@ -153,7 +155,17 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                     }
                 }
             } catch (ComputeException e) {
-                LOG.log(Level.WARNING, "run " + runId + ": pool " + pool + " did not answer; asking again", e);
+                // said once per outage, with the reason; the dispatcher keeps asking
+                if (!unanswered) {
+                    LOG.warning(() -> "run " + runId + ": pool " + pool + " did not answer (" + e.getMessage()
+                            + "); asking again until it does");
+                    unanswered = true;
+                }
+                failed = true;
+            }
+            if (unanswered && !failed) {
+                LOG.info(() -> "run " + runId + ": pool " + pool + " answers again");
+                unanswered = false;
             }
             if (ended) {
                 return;

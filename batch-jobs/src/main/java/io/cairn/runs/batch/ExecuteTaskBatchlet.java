@@ -19,7 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -89,6 +88,7 @@ public class ExecuteTaskBatchlet extends AbstractBatchlet {
             LOG.info(() -> "run " + runId + ": adopting task " + run.getBackendId() + " on pool " + run.getPool());
         }
         Duration poll = Duration.ofSeconds(Math.max(1, settings.pollSeconds()));
+        boolean unanswered = false;
         while (true) {
             if (stopRequested || executor.state(runId) == RunState.CANCELING) {
                 cancel(run.getPool(), backendId);
@@ -99,9 +99,18 @@ public class ExecuteTaskBatchlet extends AbstractBatchlet {
             try (ComputeConnection connection = gateway.connect(run.getPool())) {
                 status = connection.await(backendId, poll);
             } catch (ComputeException e) {
-                LOG.log(Level.WARNING, "run " + runId + ": pool " + run.getPool() + " did not answer; asking again", e);
+                // said once per outage, with the reason; the run keeps asking
+                if (!unanswered) {
+                    LOG.warning(() -> "run " + runId + ": pool " + run.getPool() + " did not answer (" + e.getMessage()
+                            + "); asking again until it does");
+                    unanswered = true;
+                }
                 sleep(poll);
                 continue;
+            }
+            if (unanswered) {
+                LOG.info(() -> "run " + runId + ": pool " + run.getPool() + " answers again");
+                unanswered = false;
             }
             if (status.state().isTerminal()) {
                 return status.state().name();
