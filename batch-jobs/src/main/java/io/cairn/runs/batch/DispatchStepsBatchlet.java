@@ -3,6 +3,7 @@ package io.cairn.runs.batch;
 import io.cairn.compute.ComputeConnection;
 import io.cairn.compute.ComputeException;
 import io.cairn.compute.TaskSpec;
+import io.cairn.compute.TaskState;
 import io.cairn.compute.TaskStatus;
 import io.cairn.platform.CairnSettings;
 import io.cairn.platform.Problem;
@@ -20,8 +21,12 @@ import jakarta.inject.Named;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,6 +64,9 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
 
     private volatile boolean stopRequested;
 
+    /** Step instances already recorded as RUNNING by this dispatcher, so that a poll writes changes only. */
+    private final Set<String> seenRunning = new HashSet<>();
+
     @Override
     public String process() {
         String pool = runs.find(runId).getPool();
@@ -79,6 +87,7 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
             List<WorkflowExecutor.Running> running = new ArrayList<>(next.running());
             boolean endedHere = false;
             Instant wakeAt = next.wakeAt();
+            Map<String, String> submitted = new LinkedHashMap<>();
             for (String stepId : next.queued()) {
                 TaskSpec spec = executor.stageStep(stepId);
                 if (spec == null) {
@@ -88,7 +97,7 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 }
                 try (ComputeConnection connection = gateway.connect(pool)) {
                     String backendId = connection.submit(spec);
-                    executor.recordSubmitted(stepId, backendId);
+                    submitted.put(stepId, backendId);
                     running.add(new WorkflowExecutor.Running(stepId, backendId, pool));
                 } catch (IllegalArgumentException e) {
                     executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
@@ -104,6 +113,11 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                     wakeAt = wakeAt == null || at.isBefore(wakeAt) ? at : wakeAt;
                     poolDown = true;
                 }
+            }
+            // one transaction for the round, committed before anyone waits on these tasks (a crash before it
+            // submits them again under the same task ids, which every backend takes as the same task)
+            if (!submitted.isEmpty()) {
+                executor.recordSubmitted(submitted);
             }
             if (poolDown) {
                 poolWait = poolWait.multipliedBy(2).compareTo(settings.retryMaxDelay()) > 0 ? settings.retryMaxDelay()
@@ -142,15 +156,15 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
             if (wakeAt != null && !Instant.now().isBefore(wakeAt)) {
                 return;
             }
-            boolean ended = false;
+            Map<String, TaskStatus> ended = new LinkedHashMap<>();
             boolean failed = false;
             try (ComputeConnection connection = gateway.connect(pool)) {
                 for (WorkflowExecutor.Running r : running) {
                     TaskStatus status = connection.status(r.backendId());
                     if (status.state().isTerminal()) {
-                        executor.finishStep(r.stepId(), status);
-                        ended = true;
-                    } else {
+                        ended.put(r.stepId(), status);
+                    } else if (status.state() == TaskState.RUNNING && seenRunning.add(r.stepId())) {
+                        // only the change is written
                         executor.observe(r.stepId(), status);
                     }
                 }
@@ -167,7 +181,9 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 LOG.info(() -> "run " + runId + ": pool " + pool + " answers again");
                 unanswered = false;
             }
-            if (ended) {
+            if (!ended.isEmpty()) {
+                executor.finishSteps(ended);
+                seenRunning.removeAll(ended.keySet());
                 return;
             }
             if (System.nanoTime() > checkStopAt) {

@@ -237,6 +237,19 @@ public class WorkflowExecutor {
         step.recordBackendId(backendId);
     }
 
+    /**
+     * Records the backend ids of several step instances in one transaction (the dispatcher submits a round of
+     * instances, then records them all before it waits on any).
+     */
+    public void recordSubmitted(Map<String, String> backendIds) {
+        backendIds.forEach((stepId, backendId) -> step(stepId).recordBackendId(backendId));
+    }
+
+    /** Ends several step instances in one transaction; see {@link #finishStep(String, TaskStatus)}. */
+    public void finishSteps(Map<String, TaskStatus> ended) {
+        ended.forEach(this::finishStep);
+    }
+
     /** Keeps a staged step instance queued until {@code at}: its pool is down. */
     public void waitForPool(String stepId, Instant at, String reason) {
         step(stepId).waitForPool(at, reason);
