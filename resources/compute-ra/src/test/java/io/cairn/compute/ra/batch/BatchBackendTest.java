@@ -2,6 +2,7 @@ package io.cairn.compute.ra.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.compute.ComputeException;
 import io.cairn.compute.TaskSpec;
@@ -32,8 +33,41 @@ class BatchBackendTest {
     static final class FakeScheduler implements Scheduler {
         final Map<String, String> names = new ConcurrentHashMap<>();
         final List<String> submitted = new ArrayList<>();
+        final List<String> arrays = new ArrayList<>();
+        final List<List<String>> arrayScripts = new ArrayList<>();
         volatile boolean down;
         volatile boolean refuse;
+        volatile boolean arraysSupported;
+        /** Arrays fail as if the connection broke while they were sent; single jobs go through. */
+        volatile boolean arraysDown;
+        volatile int arrayAttempts;
+
+        @Override
+        public boolean supportsArrays() {
+            return arraysSupported;
+        }
+
+        @Override
+        public synchronized String submitArray(TaskSpec resources, String jobName, List<String> scripts,
+                                               int throttle) {
+            arrayAttempts++;
+            if (down || arraysDown) {
+                throw new SchedulerUnavailableException("down");
+            }
+            String id = Integer.toString(500 + arrays.size());
+            arrays.add(jobName + " " + scripts.size() + "%" + throttle);
+            arrayScripts.add(scripts);
+            for (int i = 0; i < scripts.size(); i++) {
+                names.put(arrayElement(id, i), jobName);
+            }
+            names.put(id, jobName);
+            return id;
+        }
+
+        @Override
+        public String arrayElement(String arrayJobId, int index) {
+            return arrayJobId + "_" + index;
+        }
 
         @Override
         public String kind() {
@@ -82,6 +116,64 @@ class BatchBackendTest {
         @Override
         public String describe() {
             return "fake";
+        }
+    }
+
+    @Test
+    void aLongQueueGoesOutAsArraysWhoseElementsAreTheTasks() {
+        FakeScheduler scheduler = new FakeScheduler();
+        scheduler.arraysSupported = true;
+        BatchBackend backend = new BatchBackend(scheduler, new BatchBackend.Settings("t", 4, state, null, 100, 5, 3));
+        try {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                ids.add(backend.submit(spec("arr" + i)));
+            }
+            for (String id : ids) {
+                assertEquals(TaskState.COMPLETE, backend.await(id, Duration.ofSeconds(10)).state());
+            }
+            assertTrue(!scheduler.arrays.isEmpty(), "no array was submitted");
+            assertTrue(scheduler.arrays.size() + scheduler.submitted.size() < 30, scheduler.arrays + " "
+                    + scheduler.submitted);
+            assertTrue(scheduler.arrays.stream().allMatch(array -> array.endsWith("%3")), scheduler.arrays::toString);
+            // each element runs its own task's script
+            int checked = 0;
+            for (int i = 0; i < 30; i++) {
+                String element = backend.jobId(ids.get(i));
+                if (element.contains("_")) {
+                    int array = Integer.parseInt(element.substring(0, element.indexOf('_'))) - 500;
+                    int index = Integer.parseInt(element.substring(element.indexOf('_') + 1));
+                    String script = scheduler.arrayScripts.get(array).get(index);
+                    assertTrue(script.contains(": 'task arr" + i + "'\n"), script);
+                    checked++;
+                }
+            }
+            assertTrue(checked > 5, checked + " tasks went out in arrays");
+        } finally {
+            backend.shutdown();
+        }
+    }
+
+    @Test
+    void anArrayThatMayNotHaveReachedTheSchedulerIsLookedUpThenSentAsSingleJobs() {
+        FakeScheduler scheduler = new FakeScheduler();
+        scheduler.arraysSupported = true;
+        scheduler.arraysDown = true;
+        BatchBackend backend = new BatchBackend(scheduler, new BatchBackend.Settings("t", 4, state, null, 100, 5, 0));
+        try {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ids.add(backend.submit(spec("retry" + i)));
+            }
+            for (String id : ids) {
+                assertEquals(TaskState.COMPLETE, backend.await(id, Duration.ofSeconds(10)).state());
+            }
+            assertTrue(scheduler.arrayAttempts >= 1, "no array was tried");
+            assertEquals(List.of(), scheduler.arrays);
+            assertEquals(8, scheduler.submitted.size(), scheduler.submitted::toString);
+            assertEquals(8, new java.util.HashSet<>(scheduler.submitted).size(), "one job per task");
+        } finally {
+            backend.shutdown();
         }
     }
 
