@@ -68,13 +68,23 @@ public class BatchBackend implements Backend {
      * @param sharedRoot          when set, the folder under which every path of a task must lie (the folder that the
      *                            scheduler's nodes share with this server); null allows any absolute path
      * @param submitRatePerSecond at most this many submissions per second
+     * @param arrayThreshold      more queued tasks than this go out as a job array; 0 for never
+     * @param arrayThrottle       elements of an array running at once; 0 for the slots (never more than them)
+     * @param containerRuntime    runs the tasks that name an image in it ({@link ApptainerCommand}); null to refuse
+     *                            tasks that require an image and run the others on the nodes' hosts
      */
     public record Settings(String poolName, int slots, Path stateDir, Path sharedRoot, double submitRatePerSecond,
-                           int arrayThreshold, int arrayThrottle) {
+                           int arrayThreshold, int arrayThrottle, ApptainerCommand.Runtime containerRuntime) {
 
-        /** Settings without job arrays. */
+        /** Settings without job arrays or containers. */
         public Settings(String poolName, int slots, Path stateDir, Path sharedRoot, double submitRatePerSecond) {
-            this(poolName, slots, stateDir, sharedRoot, submitRatePerSecond, 0, 0);
+            this(poolName, slots, stateDir, sharedRoot, submitRatePerSecond, 0, 0, null);
+        }
+
+        /** Settings without containers. */
+        public Settings(String poolName, int slots, Path stateDir, Path sharedRoot, double submitRatePerSecond,
+                        int arrayThreshold, int arrayThrottle) {
+            this(poolName, slots, stateDir, sharedRoot, submitRatePerSecond, arrayThreshold, arrayThrottle, null);
         }
     }
 
@@ -100,6 +110,7 @@ public class BatchBackend implements Backend {
     private final long submitIntervalNanos;
     private final int arrayThreshold;
     private final int arrayThrottle;
+    private final ApptainerCommand.Runtime containerRuntime;
     private final FileChannel lockFile;
     private final FileLock stateLock;
 
@@ -151,6 +162,7 @@ public class BatchBackend implements Backend {
         if (settings.arrayThreshold() < 0 || settings.arrayThrottle() < 0) {
             throw new IllegalArgumentException("arrayThreshold and arrayThrottle must not be negative");
         }
+        this.containerRuntime = settings.containerRuntime();
         this.arrayThreshold = settings.arrayThreshold();
         this.arrayThrottle = settings.arrayThrottle() == 0 ? slots : Math.min(settings.arrayThrottle(), slots);
         FileChannel channel = null;
@@ -597,7 +609,7 @@ public class BatchBackend implements Backend {
                     }
                 }
                 if (jobId == null) {
-                    String script = JobScript.render(spec, "task " + spec.taskId());
+                    String script = JobScript.render(spec, "task " + spec.taskId(), containerRuntime);
                     record.clearArray();
                     record.writeScript(script);
                     record.markSubmitting();
@@ -684,7 +696,7 @@ public class BatchBackend implements Backend {
             for (String id : batch) {
                 TaskRecord record = record(id);
                 TaskSpec spec = record.read().spec();
-                String script = JobScript.render(spec, "task " + spec.taskId());
+                String script = JobScript.render(spec, "task " + spec.taskId(), containerRuntime);
                 if (!scripts.isEmpty() && chars + script.length() > MAX_ARRAY_SCRIPT_CHARS) {
                     break;
                 }
@@ -926,12 +938,20 @@ public class BatchBackend implements Backend {
     }
 
     private void validate(TaskSpec spec) {
-        if (spec.imageRequired()) {
+        if (spec.imageRequired() && containerRuntime == null) {
             throw new IllegalArgumentException("pool " + poolName + " runs tools as " + scheduler.kind()
                     + " jobs on the nodes' hosts and cannot run image " + spec.image()
-                    + "; submit to a pool with containers");
+                    + "; submit to a pool with containers (or set its containerRuntime)");
         }
         JobScript.validate(spec);
+        if (containerRuntime != null && spec.image() != null) {
+            ApptainerCommand.validate(spec);
+            for (String input : spec.readOnlyPaths()) {
+                if (sharedRoot != null) {
+                    requireShared("input", input);
+                }
+            }
+        }
         if (sharedRoot != null) {
             requireShared("workDir", spec.workDir());
             requireShared("stdout", spec.stdout());

@@ -5,6 +5,7 @@ import io.cairn.compute.ra.Backend;
 import io.cairn.compute.ra.ComputeConnectionFactoryHandle;
 import io.cairn.compute.ra.ComputeConnectionHandle;
 import io.cairn.compute.ra.ComputeManagedConnectionFactory;
+import io.cairn.compute.ra.batch.ApptainerCommand;
 import io.cairn.compute.ra.batch.BatchBackend;
 import io.cairn.compute.ra.batch.Scheduler;
 import jakarta.resource.spi.ConfigProperty;
@@ -135,6 +136,11 @@ public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFacto
             description = "How many elements of a job array may run at once (--array=...%N); 0 for the pool's"
                     + " slots, and never more than the slots.")
     private Integer arrayThrottle = 0;
+
+    @ConfigProperty(type = String.class, defaultValue = "none",
+            description = "Container runtime on the nodes for tasks that name an image: apptainer, singularity or"
+                    + " none (tasks that require an image are refused, the others run on the nodes' hosts).")
+    private String containerRuntime = "none";
 
     public String getPoolName() {
         return poolName;
@@ -317,6 +323,16 @@ public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFacto
         this.arrayThrottle = arrayThrottle == null ? 0 : arrayThrottle;
     }
 
+    public String getContainerRuntime() {
+        return containerRuntime;
+    }
+
+    /** {@code apptainer}, {@code singularity} or {@code none}. */
+    public void setContainerRuntime(String containerRuntime) {
+        ApptainerCommand.Runtime runtime = ApptainerCommand.Runtime.parse(containerRuntime);
+        this.containerRuntime = runtime == null ? "none" : runtime.program();
+    }
+
     /** The state folder in use: the configured one, or one per pool name under the temporary folder. */
     public Path effectiveStateDir() {
         Path dir = stateDir != null ? Path.of(stateDir)
@@ -355,6 +371,7 @@ public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFacto
         configuration.put("sshConnectTimeoutSeconds", sshConnectTimeoutSeconds);
         configuration.put("arrayThreshold", arrayThreshold);
         configuration.put("arrayThrottle", arrayThrottle);
+        configuration.put("containerRuntime", containerRuntime);
         return configuration;
     }
 
@@ -366,7 +383,8 @@ public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFacto
     @Override
     protected Backend createBackend(Executor executor) {
         return new BatchBackend(scheduler(), new BatchBackend.Settings(poolName, slots, effectiveStateDir(),
-                sharedRoot == null ? null : Path.of(sharedRoot), submitRatePerSecond, arrayThreshold, arrayThrottle));
+                sharedRoot == null ? null : Path.of(sharedRoot), submitRatePerSecond, arrayThreshold, arrayThrottle,
+                ApptainerCommand.Runtime.parse(containerRuntime)));
     }
 
     /** The Slurm client the mode asks for. */
