@@ -222,8 +222,10 @@ final class SlurmCli implements Scheduler {
     private Map<String, SchedulerJob> fromRemoteJobComp(Map<String, String> jobNames) {
         List<String> command = new ArrayList<>(List.of("grep", "-F"));
         for (String jobId : jobNames.keySet()) {
+            int underscore = jobId.indexOf('_');
             command.add("-e");
-            command.add("JobId=" + jobId + " ");
+            command.add(underscore < 0 ? "JobId=" + jobId + " " : "ArrayJobId=" + jobId.substring(0, underscore)
+                    + " ArrayTaskId=" + jobId.substring(underscore + 1) + " ");
         }
         command.add("--");
         command.add(options.jobCompFile().toString());

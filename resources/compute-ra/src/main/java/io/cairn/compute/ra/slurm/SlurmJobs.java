@@ -182,10 +182,14 @@ final class SlurmJobs {
         }
     }
 
-    /** As {@link #fromJobComp(java.nio.file.Path, Map)}, from lines already read. */
+    /**
+     * As {@link #fromJobComp(java.nio.file.Path, Map)}, from lines already read. An array element, wanted as
+     * {@code ARRAYID_INDEX}, is the line with {@code ArrayJobId=ARRAYID ArrayTaskId=INDEX}.
+     */
     static Map<String, Map<String, String>> fromJobComp(java.io.BufferedReader reader, Map<String, String> jobNames)
             throws java.io.IOException {
         Map<String, Map<String, String>> found = new LinkedHashMap<>();
+        boolean elementsWanted = jobNames.keySet().stream().anyMatch(jobId -> jobId.indexOf('_') > 0);
         String line;
         while ((line = reader.readLine()) != null) {
             if (!line.startsWith("JobId=")) {
@@ -193,11 +197,22 @@ final class SlurmJobs {
             }
             int end = line.indexOf(' ');
             String jobId = line.substring("JobId=".length(), end < 0 ? line.length() : end);
+            Map<String, String> fields = null;
+            if (elementsWanted && line.contains(" ArrayJobId=")) {
+                fields = fields(line);
+                String arrayJobId = fields.get("ArrayJobId");
+                String arrayTaskId = fields.get("ArrayTaskId");
+                if (arrayJobId != null && arrayTaskId != null && jobNames.containsKey(arrayJobId + "_" + arrayTaskId)) {
+                    jobId = arrayJobId + "_" + arrayTaskId;
+                }
+            }
             String name = jobNames.get(jobId);
             if (name == null) {
                 continue;
             }
-            Map<String, String> fields = fields(line);
+            if (fields == null) {
+                fields = fields(line);
+            }
             if (name.equals(fields.get("Name"))) {
                 found.put(jobId, fields);
             }
