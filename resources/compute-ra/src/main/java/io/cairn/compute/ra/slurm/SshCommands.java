@@ -171,9 +171,11 @@ final class SshCommands implements Commands, AutoCloseable {
             }
             refusedKey.set(null);
             ClientSession opened = null;
+            boolean connected = false;
             try {
                 opened = client.connect(target.user(), target.host(), target.port()).verify(target.connectTimeout())
                         .getSession();
+                connected = true;
                 FileKeyPairProvider keys = new FileKeyPairProvider(target.keyFile());
                 opened.setKeyIdentityProvider(keys);
                 opened.auth().verify(target.connectTimeout());
@@ -188,12 +190,13 @@ final class SshCommands implements Commands, AutoCloseable {
                 if (refused != null) {
                     throw new ComputeException(refused);
                 }
-                if (!Files.isReadable(target.keyFile())) {
+                String why = describe(e);
+                // the key matters only once the server answered; before that the host is just unreachable
+                if (connected && !Files.isReadable(target.keyFile())) {
                     throw new ComputeException("cannot read the SSH key file " + target.keyFile() + " for "
                             + where());
                 }
-                String why = describe(e);
-                if (why.toLowerCase(java.util.Locale.ROOT).contains("no more authentication methods")) {
+                if (connected && why.toLowerCase(java.util.Locale.ROOT).contains("no more authentication methods")) {
                     throw new ComputeException("the SSH server " + where() + " refused the key in "
                             + target.keyFile() + ": " + why);
                 }

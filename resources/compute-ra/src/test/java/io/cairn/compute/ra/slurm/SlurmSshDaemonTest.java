@@ -87,6 +87,30 @@ class SlurmSshDaemonTest {
     }
 
     @Test
+    void aKeyTheServerDoesNotKnowIsRefusedNotRetried() throws Exception {
+        Path key = state.resolve("other_key");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f",
+                key.toString()).redirectErrorStream(true).start();
+        keygen.getInputStream().readAllBytes();
+        assertEquals(0, keygen.waitFor());
+        SshCommands.Target known = slurm.sshTarget(null, SshCommands.HostKeyPolicy.STRICT);
+        SshCommands.Target other = new SshCommands.Target(known.host(), known.port(), known.user(), key,
+                known.knownHostsFile(), known.policy(), known.connectTimeout());
+        try (SshCommands ssh = new SshCommands(other, Duration.ofSeconds(30))) {
+            ComputeException refused = assertThrows(ComputeException.class, () -> ssh.run(List.of("true"), null));
+            assertFalse(refused instanceof SchedulerUnavailableException, refused::toString);
+            assertTrue(refused.getMessage().contains("refused the key in " + key), refused.getMessage());
+            assertFalse(refused.getMessage().contains("PRIVATE KEY"), "the key's content leaked");
+        }
+        SshCommands.Target missing = new SshCommands.Target(known.host(), known.port(), known.user(),
+                state.resolve("no-such-key"), known.knownHostsFile(), known.policy(), known.connectTimeout());
+        try (SshCommands ssh = new SshCommands(missing, Duration.ofSeconds(30))) {
+            ComputeException refused = assertThrows(ComputeException.class, () -> ssh.run(List.of("true"), null));
+            assertTrue(refused.getMessage().contains("cannot read the SSH key file"), refused.getMessage());
+        }
+    }
+
+    @Test
     void acceptNewRecordsTheKeyOfAnUnknownHost() throws Exception {
         Path empty = Files.createFile(state.resolve("known_hosts"));
         try (SshCommands ssh = new SshCommands(slurm.sshTarget(empty, SshCommands.HostKeyPolicy.ACCEPT_NEW),

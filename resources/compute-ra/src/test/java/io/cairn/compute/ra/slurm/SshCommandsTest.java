@@ -2,6 +2,7 @@ package io.cairn.compute.ra.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,6 +29,23 @@ class SshCommandsTest {
         StringBuilder expected = new StringBuilder();
         arguments.forEach(argument -> expected.append('<').append(argument).append('>'));
         assertEquals(expected.toString(), out);
+    }
+
+    @Test
+    void noServerListeningIsUnavailableNotARefusal() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Path missing = Path.of("/nonexistent/key");
+        try (SshCommands ssh = new SshCommands(new SshCommands.Target("127.0.0.1", port, "u", missing, missing,
+                SshCommands.HostKeyPolicy.STRICT, Duration.ofSeconds(5)), Duration.ofSeconds(5))) {
+            io.cairn.compute.ra.batch.SchedulerUnavailableException down = assertThrows(
+                    io.cairn.compute.ra.batch.SchedulerUnavailableException.class,
+                    () -> ssh.run(List.of("true"), null));
+            assertTrue(down.getMessage().contains("cannot connect ssh u@127.0.0.1:" + port), down.getMessage());
+        }
     }
 
     @Test
