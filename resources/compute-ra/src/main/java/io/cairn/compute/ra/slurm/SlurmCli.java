@@ -37,6 +37,14 @@ final class SlurmCli implements Scheduler {
     private final SlurmOptions options;
     private final boolean remote;
 
+    /**
+     * Over SSH, {@code scontrol -o show job} with only the lines of Cairn's jobs sent back (every job name Cairn
+     * gives starts with {@code cairn-}): on a busy cluster the full listing is megabytes per poll. A fixed command,
+     * no data in it; scontrol's failure is its exit code.
+     */
+    static final List<String> REMOTE_SHOW_JOBS = List.of("/bin/sh", "-c",
+            "out=$(scontrol -o show job) || exit $?; printf '%s\\n' \"$out\" | grep -F 'JobName=cairn-' || true");
+
     /** Slurm's tools on this host. */
     SlurmCli(SlurmOptions options) {
         this.options = options;
@@ -152,7 +160,7 @@ final class SlurmCli implements Scheduler {
 
     @Override
     public Map<String, SchedulerJob> query(Map<String, String> jobNames) {
-        CommandRunner.Result result = run(List.of("scontrol", "-o", "show", "job"), null);
+        CommandRunner.Result result = run(remote ? REMOTE_SHOW_JOBS : List.of("scontrol", "-o", "show", "job"), null);
         if (!result.ok()) {
             throw failure("scontrol show job", result);
         }

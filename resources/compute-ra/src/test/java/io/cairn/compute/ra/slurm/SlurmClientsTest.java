@@ -82,6 +82,32 @@ class SlurmClientsTest {
     }
 
     @Test
+    void overSshOnlyCairnsLinesComeBackAndAFailureKeepsItsExitCode(@org.junit.jupiter.api.io.TempDir
+                                                                     java.nio.file.Path bin) throws Exception {
+        java.nio.file.Path fake = bin.resolve("scontrol");
+        java.nio.file.Files.writeString(fake, "#!/bin/sh\n[ -n \"$FAIL\" ] && { echo 'slurm_load_jobs error: Unable to"
+                + " contact slurm controller' >&2; exit 1; }\n"
+                + "echo 'JobId=1 JobName=other JobState=RUNNING'\necho 'JobId=2 JobName=cairn-x JobState=RUNNING'\n"
+                + "echo 'JobId=3 ArrayJobId=3 ArrayTaskId=0-4%2 JobName=cairn-array-y JobState=PENDING'\n");
+        java.nio.file.Files.setPosixFilePermissions(fake,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder ok = new ProcessBuilder(SlurmCli.REMOTE_SHOW_JOBS);
+        ok.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process process = ok.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor());
+        assertEquals("JobId=2 JobName=cairn-x JobState=RUNNING\n"
+                + "JobId=3 ArrayJobId=3 ArrayTaskId=0-4%2 JobName=cairn-array-y JobState=PENDING\n", out);
+        ProcessBuilder failing = new ProcessBuilder(SlurmCli.REMOTE_SHOW_JOBS);
+        failing.environment().put("PATH", bin + ":/usr/bin:/bin");
+        failing.environment().put("FAIL", "1");
+        Process failed = failing.start();
+        String err = new String(failed.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, failed.waitFor());
+        assertTrue(err.contains("Unable to contact slurm controller"), err);
+    }
+
+    @Test
     void arrayIndexSets() {
         assertTrue(SlurmJobs.inIndexSet("5", 5));
         assertFalse(SlurmJobs.inIndexSet("5", 6));
