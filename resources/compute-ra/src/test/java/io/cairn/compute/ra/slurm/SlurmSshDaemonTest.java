@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.compute.ComputeConnection;
 import io.cairn.compute.ComputeException;
 import io.cairn.compute.PoolStatus;
-import io.cairn.compute.TaskSpec;
 import io.cairn.compute.TaskState;
 import io.cairn.compute.TaskStatus;
 import io.cairn.compute.ra.batch.CommandRunner;
