@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Job arrays against the real Slurm of {@code bin/backends/slurm start}, in cli and ssh mode: 100 tasks with a
+ * Job arrays against the real Slurm of {@code bin/backends/slurm start}, in all three modes: 100 tasks with a
  * threshold of 10 go out as a few arrays (counted by their distinct array job ids, checked in Slurm) and each task
  * keeps its own exit code and output; the same 100 as single jobs, timed against the arrays; a cancel of one element
  * leaves the others; a second backend adopts array elements.
@@ -43,7 +43,7 @@ class SlurmArrayDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "ssh"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void hundredTasksGoOutAsArraysAndKeepTheirOwnResults(String mode) throws Exception {
         long arrays = run100(mode, "arrays", 10);
         long singles = run100(mode, "singles", 0);
@@ -108,7 +108,7 @@ class SlurmArrayDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "ssh"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void cancelingElementsLeavesTheOthers(String mode) throws Exception {
         // 4 slots: the array runs 4 elements at a time, so the last one is still pending when it is canceled
         try (SlurmDaemon.Pool pool = new SlurmDaemon.Pool(slurm, mode, state, 4,
@@ -116,9 +116,11 @@ class SlurmArrayDaemonTest {
              ComputeConnection c = pool.connect()) {
             List<TaskSpec> specs = new ArrayList<>();
             List<String> ids = new ArrayList<>();
+            int running = 2;
             for (int i = 0; i < 12; i++) {
+                // the element canceled while it runs sleeps long enough that a slow node cannot finish it first
                 TaskSpec spec = SlurmDaemon.task(shared, "c" + i, "/bin/sh", "-c", "echo started " + i
-                        + "; sleep 2; echo done " + i);
+                        + "; sleep " + (i == running ? 120 : 2) + "; echo done " + i);
                 specs.add(spec);
                 ids.add(c.submit(spec));
             }
@@ -134,7 +136,6 @@ class SlurmArrayDaemonTest {
                     + pendingElement);
             assertEquals(TaskState.QUEUED, c.status(ids.get(pending)).state());
             c.cancel(ids.get(pending));
-            int running = 2;
             String runningElement = backend.jobId(ids.get(running));
             assertTrue(runningElement.contains("_"), runningElement);
             assertEquals(TaskState.RUNNING, SlurmDaemon.waitFor(c, ids.get(running), TaskState.RUNNING).state());
@@ -169,7 +170,7 @@ class SlurmArrayDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "ssh"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void aSecondBackendAdoptsArrayElements(String mode) throws Exception {
         List<TaskSpec> specs = new ArrayList<>();
         List<String> ids = new ArrayList<>();

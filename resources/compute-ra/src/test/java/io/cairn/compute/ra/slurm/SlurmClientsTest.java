@@ -108,6 +108,25 @@ class SlurmClientsTest {
     }
 
     @Test
+    void restFindsStartedAndPendingArrayElementsInTheArraysAnswer() {
+        Object answer = Json.parse("{\"jobs\":["
+                + "{\"job_id\":2462,\"array_job_id\":2462,\"array_task_string\":\"2-3%1\",\"job_state\":\"PENDING\","
+                + "\"name\":\"cairn-array-a\",\"state_reason\":\"JobArrayTaskLimit\"},"
+                + "{\"job_id\":2464,\"array_job_id\":2462,\"array_task_id\":1,\"array_task_string\":\"\","
+                + "\"job_state\":\"FAILED\",\"exit_code\":768,\"name\":\"cairn-array-a\",\"start_time\":1,"
+                + "\"end_time\":2},"
+                + "{\"job_id\":2463,\"array_job_id\":2462,\"array_task_id\":0,\"array_task_string\":\"\","
+                + "\"job_state\":\"RUNNING\",\"name\":\"cairn-array-a\",\"start_time\":1}]}");
+        assertEquals(TaskState.RUNNING, SlurmRest.parseElement(answer, "2462_0", "cairn-array-a").state());
+        SchedulerJob failed = SlurmRest.parseElement(answer, "2462_1", "cairn-array-a");
+        assertEquals(TaskState.EXECUTOR_ERROR, failed.state());
+        assertEquals(3, failed.exitCode());
+        assertEquals(TaskState.QUEUED, SlurmRest.parseElement(answer, "2462_3", "cairn-array-a").state());
+        assertNull(SlurmRest.parseElement(answer, "2462_4", "cairn-array-a"));
+        assertNull(SlurmRest.parseElement(answer, "2462_0", "cairn-other"));
+    }
+
+    @Test
     void arrayIndexSets() {
         assertTrue(SlurmJobs.inIndexSet("5", 5));
         assertFalse(SlurmJobs.inIndexSet("5", 6));
