@@ -129,7 +129,7 @@ public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFacto
 
     @ConfigProperty(type = Integer.class, defaultValue = "" + DEFAULT_ARRAY_THRESHOLD,
             description = "When more than this many tasks with the same resource requests wait in the pool's queue,"
-                    + " they are submitted as one Slurm job array (cli and ssh modes); 0 never uses arrays.")
+                    + " they are submitted as one Slurm job array; 0 never uses arrays.")
     private Integer arrayThreshold = DEFAULT_ARRAY_THRESHOLD;
 
     @ConfigProperty(type = Integer.class, defaultValue = "0",
