@@ -46,9 +46,11 @@ import java.util.stream.Stream;
  *
  * <p>When more than {@code arrayThreshold} tasks with the same resource requests wait at the head of the queue and
  * the scheduler {@link Scheduler#supportsArrays() supports arrays}, they go out as one job array (one submission)
- * of at most {@value #MAX_ARRAY_SIZE} elements, of which at most {@code arrayThrottle} run at once. An array counts
- * against the slots with its throttle (or with its unfinished elements, when fewer), so it is submitted once that
- * many slots are free. Each element is its task's own job ({@code ARRAYID_INDEX}) for status, cancel and adoption.
+ * of which at most {@code arrayThrottle} run at once. An array counts against the slots with its throttle (or with
+ * its unfinished elements, when fewer); when fewer slots are free than {@code arrayThrottle}, the array gets the
+ * free slots as its throttle. It holds at most {@value #ARRAY_WAVES} times its throttle and at most
+ * {@value #MAX_ARRAY_SIZE} elements. Each element is its task's own job ({@code ARRAYID_INDEX}) for status, cancel
+ * and adoption.
  *
  * <p>Everything the backend knows lives in the state folder ({@link TaskRecord} per task). The job id is written
  * the moment the scheduler returns it, and a marker before the scheduler is called, so a backend created later on
@@ -92,6 +94,8 @@ public class BatchBackend implements Backend {
      * Most elements in one array (Slurm's default {@code MaxArraySize} is 1001, so indexes 0-1000).
      */
     static final int MAX_ARRAY_SIZE = 1000;
+    /** An array holds at most this many times its throttle in elements. */
+    static final int ARRAY_WAVES = 8;
     /** Most bytes of task scripts in one array's script (Slurm's default {@code max_script_size} is 4 MB). */
     static final int MAX_ARRAY_SCRIPT_CHARS = 1 << 20;
     static final long FAST_POLL_MILLIS = 200;
@@ -551,12 +555,12 @@ public class BatchBackend implements Backend {
                     return;
                 }
                 int free = slots - usage();
-                batch = arrayBatch();
-                if (batch != null) {
-                    throttle = Math.min(arrayThrottle, batch.size());
-                }
-                if (free < Math.max(1, throttle)) {
+                if (free < 1) {
                     return;
+                }
+                batch = arrayBatch(Math.min(arrayThrottle, free));
+                if (batch != null) {
+                    throttle = Math.min(Math.min(arrayThrottle, free), batch.size());
                 }
                 long wait = lastSubmitNanos + submitIntervalNanos - System.nanoTime();
                 if (lastSubmitNanos != 0 && wait > 0) {
@@ -661,9 +665,12 @@ public class BatchBackend implements Backend {
 
     /**
      * The tasks at the head of the queue that go out as one array, or null for none: more than arrayThreshold
-     * tasks with the same resource requests, none of which may have been submitted before. Call with the lock held.
+     * tasks with the same resource requests, none of which may have been submitted before, and at most
+     * {@value #ARRAY_WAVES} times the throttle, so that an array throttled to the few slots free at the moment does
+     * not take the whole queue. Call with the lock held.
      */
-    private List<String> arrayBatch() {
+    private List<String> arrayBatch(int throttle) {
+        int most = Math.min(MAX_ARRAY_SIZE, throttle * ARRAY_WAVES);
         if (arrayThreshold <= 0 || queue.size() <= arrayThreshold || !scheduler.supportsArrays()) {
             return null;
         }
@@ -676,7 +683,7 @@ public class BatchBackend implements Backend {
             }
             first = shape;
             batch.add(id);
-            if (batch.size() == MAX_ARRAY_SIZE) {
+            if (batch.size() == most) {
                 break;
             }
         }

@@ -41,6 +41,8 @@ class BatchBackendTest {
         /** Arrays fail as if the connection broke while they were sent; single jobs go through. */
         volatile boolean arraysDown;
         volatile int arrayAttempts;
+        /** A job of this name stays RUNNING. */
+        volatile String holdName;
 
         @Override
         public boolean supportsArrays() {
@@ -95,7 +97,9 @@ class BatchBackendTest {
             }
             Map<String, SchedulerJob> answer = new ConcurrentHashMap<>();
             jobNames.forEach((id, name) -> {
-                if (name.equals(names.get(id))) {
+                if (name.equals(holdName)) {
+                    answer.put(id, new SchedulerJob(TaskState.RUNNING, "RUNNING", null, null, Instant.now(), null));
+                } else if (name.equals(names.get(id))) {
                     answer.put(id, new SchedulerJob(TaskState.COMPLETE, "COMPLETED", 0, null, Instant.now(),
                             Instant.now()));
                 }
@@ -135,7 +139,13 @@ class BatchBackendTest {
             assertTrue(!scheduler.arrays.isEmpty(), "no array was submitted");
             assertTrue(scheduler.arrays.size() + scheduler.submitted.size() < 30, scheduler.arrays + " "
                     + scheduler.submitted);
-            assertTrue(scheduler.arrays.stream().allMatch(array -> array.endsWith("%3")), scheduler.arrays::toString);
+            // throttled to arrayThrottle 3, or to the slots free at that moment when fewer, and at most 8 times that
+            for (String array : scheduler.arrays) {
+                String[] sizeAndThrottle = array.substring(array.indexOf(' ') + 1).split("%");
+                int throttle = Integer.parseInt(sizeAndThrottle[1]);
+                assertTrue(throttle >= 1 && throttle <= 3, array);
+                assertTrue(Integer.parseInt(sizeAndThrottle[0]) <= 8 * throttle, array);
+            }
             // each element runs its own task's script
             int checked = 0;
             for (int i = 0; i < 30; i++) {
@@ -149,6 +159,35 @@ class BatchBackendTest {
                 }
             }
             assertTrue(checked > 5, checked + " tasks went out in arrays");
+        } finally {
+            backend.shutdown();
+        }
+    }
+
+    @Test
+    void aLongJobHoldingASlotDoesNotStopTheArrays() {
+        FakeScheduler scheduler = new FakeScheduler();
+        scheduler.arraysSupported = true;
+        BatchBackend backend = new BatchBackend(scheduler, new BatchBackend.Settings("t", 4, state, null, 100, 5, 0));
+        try {
+            String slow = backend.submit(spec("slow"));
+            scheduler.holdName = "cairn-" + slow;
+            assertEquals(TaskState.RUNNING, backend.await(slow, Duration.ofMillis(700)).state());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                ids.add(backend.submit(spec("busy" + i)));
+            }
+            for (String id : ids) {
+                assertEquals(TaskState.COMPLETE, backend.await(id, Duration.ofSeconds(10)).state());
+            }
+            assertEquals(TaskState.RUNNING, backend.status(slow).state());
+            assertTrue(!scheduler.arrays.isEmpty(), "no array was submitted");
+            // 3 slots were free: each array ran at most 3 at once and held at most 8 times that
+            for (String array : scheduler.arrays) {
+                String[] sizeAndThrottle = array.substring(array.indexOf(' ') + 1).split("%");
+                assertTrue(Integer.parseInt(sizeAndThrottle[1]) <= 3, array);
+                assertTrue(Integer.parseInt(sizeAndThrottle[0]) <= 8 * Integer.parseInt(sizeAndThrottle[1]), array);
+            }
         } finally {
             backend.shutdown();
         }
