@@ -44,6 +44,14 @@ import java.util.stream.Stream;
  * once; the others wait in a queue kept in the state folder and are submitted in submission order as jobs end, no
  * faster than the configured rate.
  *
+ * <p>When more than {@code arrayThreshold} tasks with the same resource requests wait at the head of the queue and
+ * the scheduler {@link Scheduler#supportsArrays() supports arrays}, they go out as one job array (one submission)
+ * of which at most {@code arrayThrottle} run at once. An array counts against the slots with its throttle (or with
+ * its unfinished elements, when fewer); when fewer slots are free than {@code arrayThrottle}, the array gets the
+ * free slots as its throttle. It holds at most {@value #ARRAY_WAVES} times its throttle and at most
+ * {@value #MAX_ARRAY_SIZE} elements. Each element is its task's own job ({@code ARRAYID_INDEX}) for status, cancel
+ * and adoption.
+ *
  * <p>Everything the backend knows lives in the state folder ({@link TaskRecord} per task). The job id is written
  * the moment the scheduler returns it, and a marker before the scheduler is called, so a backend created later on
  * the same folder (after a redeploy or a crash) adopts submitted jobs and queued tasks, and finds a job whose
@@ -62,10 +70,34 @@ public class BatchBackend implements Backend {
      * @param sharedRoot          when set, the folder under which every path of a task must lie (the folder that the
      *                            scheduler's nodes share with this server); null allows any absolute path
      * @param submitRatePerSecond at most this many submissions per second
+     * @param arrayThreshold      more queued tasks than this go out as a job array; 0 for never
+     * @param arrayThrottle       elements of an array running at once; 0 for the slots (never more than them)
+     * @param containerRuntime    runs the tasks that name an image in it ({@link ApptainerCommand}); null to refuse
+     *                            tasks that require an image and run the others on the nodes' hosts
      */
-    public record Settings(String poolName, int slots, Path stateDir, Path sharedRoot, double submitRatePerSecond) {
+    public record Settings(String poolName, int slots, Path stateDir, Path sharedRoot, double submitRatePerSecond,
+                           int arrayThreshold, int arrayThrottle, ApptainerCommand.Runtime containerRuntime) {
+
+        /** Settings without job arrays or containers. */
+        public Settings(String poolName, int slots, Path stateDir, Path sharedRoot, double submitRatePerSecond) {
+            this(poolName, slots, stateDir, sharedRoot, submitRatePerSecond, 0, 0, null);
+        }
+
+        /** Settings without containers. */
+        public Settings(String poolName, int slots, Path stateDir, Path sharedRoot, double submitRatePerSecond,
+                        int arrayThreshold, int arrayThrottle) {
+            this(poolName, slots, stateDir, sharedRoot, submitRatePerSecond, arrayThreshold, arrayThrottle, null);
+        }
     }
 
+    /**
+     * Most elements in one array (Slurm's default {@code MaxArraySize} is 1001, so indexes 0-1000).
+     */
+    static final int MAX_ARRAY_SIZE = 1000;
+    /** An array holds at most this many times its throttle in elements. */
+    static final int ARRAY_WAVES = 8;
+    /** Most bytes of task scripts in one array's script (Slurm's default {@code max_script_size} is 4 MB). */
+    static final int MAX_ARRAY_SCRIPT_CHARS = 1 << 20;
     static final long FAST_POLL_MILLIS = 200;
     static final long SLOW_POLL_MILLIS = 5000;
     /** How many polls in a row may miss a job before it counts as lost. */
@@ -80,6 +112,9 @@ public class BatchBackend implements Backend {
     private final Path tasksDir;
     private final Path sharedRoot;
     private final long submitIntervalNanos;
+    private final int arrayThreshold;
+    private final int arrayThrottle;
+    private final ApptainerCommand.Runtime containerRuntime;
     private final FileChannel lockFile;
     private final FileLock stateLock;
 
@@ -98,6 +133,12 @@ public class BatchBackend implements Backend {
     private final Map<String, TaskStatus> lastSeen = new HashMap<>();
     private final Map<String, Integer> missing = new HashMap<>();
     private final Map<String, Long> cancelSentAt = new HashMap<>();
+    /** The resource requests of queued tasks, by backend id: only tasks alike go into one array. */
+    private final Map<String, String> shapes = new HashMap<>();
+    /** Submitted array elements (or being submitted): backend id to place in its array. */
+    private final Map<String, TaskRecord.ArrayPlace> arrayOf = new HashMap<>();
+    /** Slots held by submissions under way: 1 per job, the throttle per array. */
+    private int submittingSlots;
     private final Thread poller;
     private long nextSequence;
     private long lastSubmitNanos;
@@ -122,6 +163,12 @@ public class BatchBackend implements Backend {
         this.tasksDir = stateDir.resolve("tasks");
         this.sharedRoot = settings.sharedRoot() == null ? null : settings.sharedRoot().toAbsolutePath().normalize();
         this.submitIntervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / settings.submitRatePerSecond());
+        if (settings.arrayThreshold() < 0 || settings.arrayThrottle() < 0) {
+            throw new IllegalArgumentException("arrayThreshold and arrayThrottle must not be negative");
+        }
+        this.containerRuntime = settings.containerRuntime();
+        this.arrayThreshold = settings.arrayThreshold();
+        this.arrayThrottle = settings.arrayThrottle() == 0 ? slots : Math.min(settings.arrayThrottle(), slots);
         FileChannel channel = null;
         FileLock acquired;
         try {
@@ -173,6 +220,7 @@ public class BatchBackend implements Backend {
             }
             index.put(spec.taskId(), id);
             queue.addLast(id);
+            shapes.put(id, shape(spec));
             LOG.fine(() -> "pool " + poolName + ": task " + spec.taskId() + " queued as " + id);
             pokePoller();
             return id;
@@ -286,6 +334,7 @@ public class BatchBackend implements Backend {
                 record.markCanceled(now);
                 if (queue.remove(backendId)) {
                     uncertain.remove(backendId);
+                    shapes.remove(backendId);
                     record.recordFinal(new TaskStatus(TaskState.CANCELED, null, "canceled before it was submitted",
                             null, now));
                     changed.signalAll();
@@ -352,6 +401,11 @@ public class BatchBackend implements Backend {
             Thread.currentThread().interrupt();
         }
         release();
+        try {
+            scheduler.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "closing the " + scheduler.kind() + " client of pool " + poolName, e);
+        }
         LOG.info(() -> scheduler.kind() + " pool " + poolName + " shut down; its jobs keep running and stay in "
                 + stateDir);
     }
@@ -421,14 +475,19 @@ public class BatchBackend implements Backend {
                 continue;
             }
             String jobId = record.jobId();
+            TaskRecord.ArrayPlace place = record.arrayPlace();
             if (jobId != null) {
                 active.put(id, jobId);
+                if (place != null) {
+                    arrayOf.put(id, place);
+                }
                 adopted++;
             } else if (record.canceledAt() != null && !record.isSubmitting()) {
                 record.recordFinal(new TaskStatus(TaskState.CANCELED, null, "canceled before it was submitted",
                         null, record.canceledAt()));
             } else {
                 queue.addLast(id);
+                shapes.put(id, shape(stored.spec()));
                 if (record.isSubmitting()) {
                     uncertain.add(id);
                 }
@@ -460,7 +519,7 @@ public class BatchBackend implements Backend {
                 if (shutdown) {
                     return;
                 }
-                if (busy || awaiters > 0 || pollNow || !queue.isEmpty() && active.size() + submitting.size() < slots) {
+                if (busy || awaiters > 0 || pollNow || !queue.isEmpty() && usage() < slots) {
                     delay = FAST_POLL_MILLIS;
                 } else {
                     delay = Math.min(SLOW_POLL_MILLIS, delay * 2);
@@ -482,32 +541,58 @@ public class BatchBackend implements Backend {
         wake.signalAll();
     }
 
-    /** Submits queued tasks, oldest first, while slots are free and the rate allows. */
+    /** Submits queued tasks, oldest first, while slots are free and the rate allows: as arrays when many wait. */
     private void dispatch() {
         while (true) {
             String id;
             boolean lookUp;
             TaskRecord record;
+            List<String> batch;
+            int throttle = 0;
             lock.lock();
             try {
-                if (shutdown || queue.isEmpty() || active.size() + submitting.size() >= slots) {
+                if (shutdown || queue.isEmpty()) {
                     return;
+                }
+                int free = slots - usage();
+                if (free < 1) {
+                    return;
+                }
+                batch = arrayBatch(Math.min(arrayThrottle, free));
+                if (batch != null) {
+                    throttle = Math.min(Math.min(arrayThrottle, free), batch.size());
                 }
                 long wait = lastSubmitNanos + submitIntervalNanos - System.nanoTime();
                 if (lastSubmitNanos != 0 && wait > 0) {
                     wake.awaitNanos(wait);
                     continue;
                 }
-                id = queue.pollFirst();
-                lookUp = uncertain.remove(id);
-                submitting.add(id);
-                record = record(id);
                 lastSubmitNanos = System.nanoTime();
+                if (batch != null) {
+                    for (String member : batch) {
+                        queue.pollFirst();
+                        submitting.add(member);
+                    }
+                    submittingSlots += throttle;
+                    id = null;
+                    lookUp = false;
+                    record = null;
+                } else {
+                    id = queue.pollFirst();
+                    lookUp = uncertain.remove(id);
+                    submitting.add(id);
+                    submittingSlots++;
+                    record = record(id);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
                 lock.unlock();
+            }
+            if (batch != null) {
+                submitArray(batch, throttle);
+                continue;
             }
             String jobId = null;
             String failure = null;
@@ -515,7 +600,12 @@ public class BatchBackend implements Backend {
             try {
                 TaskSpec spec = record.read().spec();
                 if (lookUp) {
+                    TaskRecord.ArrayPlace place = record.arrayPlace();
                     jobId = scheduler.findByName(record.jobName()).orElse(null);
+                    if (jobId != null && place != null) {
+                        jobId = scheduler.arrayElement(jobId, place.index());
+                        arrayPlaced(id, place);
+                    }
                     if (jobId != null) {
                         String found = jobId;
                         LOG.info(() -> "pool " + poolName + ": task " + id + " had been submitted as job " + found
@@ -523,7 +613,8 @@ public class BatchBackend implements Backend {
                     }
                 }
                 if (jobId == null) {
-                    String script = JobScript.render(spec, "task " + spec.taskId());
+                    String script = JobScript.render(spec, "task " + spec.taskId(), containerRuntime);
+                    record.clearArray();
                     record.writeScript(script);
                     record.markSubmitting();
                     jobId = scheduler.submit(spec, record.jobName(), script);
@@ -543,6 +634,7 @@ public class BatchBackend implements Backend {
             lock.lock();
             try {
                 submitting.remove(id);
+                submittingSlots--;
                 if (retry) {
                     queue.addFirst(id);
                     uncertain.add(id);
@@ -569,6 +661,162 @@ public class BatchBackend implements Backend {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * The tasks at the head of the queue that go out as one array, or null for none: more than arrayThreshold
+     * tasks with the same resource requests, none of which may have been submitted before, and at most
+     * {@value #ARRAY_WAVES} times the throttle, so that an array throttled to the few slots free at the moment does
+     * not take the whole queue. Call with the lock held.
+     */
+    private List<String> arrayBatch(int throttle) {
+        int most = Math.min(MAX_ARRAY_SIZE, throttle * ARRAY_WAVES);
+        if (arrayThreshold <= 0 || queue.size() <= arrayThreshold || !scheduler.supportsArrays()) {
+            return null;
+        }
+        List<String> batch = new ArrayList<>();
+        String first = null;
+        for (String id : queue) {
+            String shape = shapes.get(id);
+            if (uncertain.contains(id) || shape == null || first != null && !first.equals(shape)) {
+                break;
+            }
+            first = shape;
+            batch.add(id);
+            if (batch.size() == most) {
+                break;
+            }
+        }
+        return batch.size() > arrayThreshold ? batch : null;
+    }
+
+    /** Submits these tasks (taken from the head of the queue) as one job array. */
+    private void submitArray(List<String> batch, int throttle) {
+        List<TaskRecord> records = new ArrayList<>();
+        List<String> scripts = new ArrayList<>();
+        TaskSpec first = null;
+        String failure = null;
+        boolean retry = false;
+        String arrayJobId = null;
+        int chars = 0;
+        try {
+            for (String id : batch) {
+                TaskRecord record = record(id);
+                TaskSpec spec = record.read().spec();
+                String script = JobScript.render(spec, "task " + spec.taskId(), containerRuntime);
+                if (!scripts.isEmpty() && chars + script.length() > MAX_ARRAY_SCRIPT_CHARS) {
+                    break;
+                }
+                chars += script.length();
+                first = first == null ? spec : first;
+                record.writeScript(script);
+                records.add(record);
+                scripts.add(script);
+            }
+            String name = "cairn-array-" + UUID.randomUUID();
+            for (int i = 0; i < records.size(); i++) {
+                records.get(i).markArray(new TaskRecord.ArrayPlace(name, i, throttle));
+                records.get(i).markSubmitting();
+            }
+            arrayJobId = scheduler.submitArray(first, name, scripts, Math.min(throttle, scripts.size()));
+            for (int i = 0; i < records.size(); i++) {
+                try {
+                    records.get(i).recordJob(scheduler.arrayElement(arrayJobId, i));
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "pool " + poolName + ": cannot record job " + arrayJobId + " element " + i,
+                            e);
+                }
+            }
+        } catch (SchedulerUnavailableException e) {
+            retry = true;
+            failure = e.getMessage();
+        } catch (IOException | RuntimeException e) {
+            failure = e.getMessage();
+        }
+        lock.lock();
+        try {
+            submittingSlots -= throttle;
+            batch.forEach(submitting::remove);
+            int sent = arrayJobId == null ? 0 : records.size();
+            // tasks left out (the script grew too long) or to be retried go back to the head, in order
+            for (int i = batch.size() - 1; i >= sent; i--) {
+                String id = batch.get(i);
+                if (retry || i >= records.size()) {
+                    queue.addFirst(id);
+                    if (retry && i < records.size()) {
+                        uncertain.add(id);
+                    }
+                }
+            }
+            if (retry) {
+                unavailable = failure;
+                String reason = failure;
+                LOG.fine(() -> "pool " + poolName + ": scheduler unavailable, " + batch.size()
+                        + " tasks stay queued: " + reason);
+                return;
+            }
+            if (arrayJobId == null) {
+                for (int i = 0; i < records.size(); i++) {
+                    finish(batch.get(i), new TaskStatus(TaskState.SYSTEM_ERROR, null, "the " + scheduler.kind()
+                            + " scheduler refused the job array: " + failure, null, Instant.now()));
+                }
+                return;
+            }
+            unavailable = null;
+            for (int i = 0; i < sent; i++) {
+                String id = batch.get(i);
+                active.put(id, scheduler.arrayElement(arrayJobId, i));
+                arrayPlaced(id, records.get(i).arrayPlace());
+                shapes.remove(id);
+                if (records.get(i).canceledAt() != null) {
+                    cancelSentAt.put(id, 0L);
+                }
+            }
+            String submitted = arrayJobId;
+            LOG.fine(() -> "pool " + poolName + ": " + sent + " tasks submitted as job array " + submitted);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void arrayPlaced(String id, TaskRecord.ArrayPlace place) {
+        lock.lock();
+        try {
+            if (place != null) {
+                arrayOf.put(id, place);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Slots in use: one per submitted job, and per array the smaller of its throttle and its unfinished elements.
+     * Call with the lock held.
+     */
+    private int usage() {
+        int used = submittingSlots;
+        Map<String, Integer> elements = new HashMap<>();
+        Map<String, Integer> throttles = new HashMap<>();
+        for (String id : active.keySet()) {
+            TaskRecord.ArrayPlace place = arrayOf.get(id);
+            if (place == null) {
+                used++;
+            } else {
+                elements.merge(place.jobName(), 1, Integer::sum);
+                throttles.put(place.jobName(), place.throttle());
+            }
+        }
+        for (Map.Entry<String, Integer> array : elements.entrySet()) {
+            used += Math.min(array.getValue(), throttles.get(array.getKey()));
+        }
+        return used;
+    }
+
+    /** What must match for tasks to share one array: the resource requests that become scheduler options. */
+    private static String shape(TaskSpec spec) {
+        return spec.cores() + "/" + spec.memoryMb() + "/" + spec.timeLimitSeconds();
     }
 
     /** Asks the scheduler about every active job; returns whether any task changed. */
@@ -665,6 +913,8 @@ public class BatchBackend implements Backend {
             LOG.log(Level.WARNING, "pool " + poolName + ": cannot record the end of task " + id, e);
         }
         active.remove(id);
+        arrayOf.remove(id);
+        shapes.remove(id);
         lastSeen.remove(id);
         missing.remove(id);
         cancelSentAt.remove(id);
@@ -695,12 +945,20 @@ public class BatchBackend implements Backend {
     }
 
     private void validate(TaskSpec spec) {
-        if (spec.imageRequired()) {
+        if (spec.imageRequired() && containerRuntime == null) {
             throw new IllegalArgumentException("pool " + poolName + " runs tools as " + scheduler.kind()
                     + " jobs on the nodes' hosts and cannot run image " + spec.image()
-                    + "; submit to a pool with containers");
+                    + "; submit to a pool with containers (or set its containerRuntime)");
         }
         JobScript.validate(spec);
+        if (containerRuntime != null && spec.image() != null) {
+            ApptainerCommand.validate(spec);
+            for (String input : spec.readOnlyPaths()) {
+                if (sharedRoot != null) {
+                    requireShared("input", input);
+                }
+            }
+        }
         if (sharedRoot != null) {
             requireShared("workDir", spec.workDir());
             requireShared("stdout", spec.stdout());

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Runs a scheduler's command-line tools: an argument list (never a shell line), an optional text on standard input,
  * captured output, and a time limit after which the command is killed and counts as the scheduler being unavailable.
  */
-public final class CommandRunner {
+public final class CommandRunner implements Commands {
 
     /** What a command printed and how it ended. */
     public record Result(int exitCode, String stdout, String stderr) {
@@ -41,6 +41,7 @@ public final class CommandRunner {
      * @throws SchedulerUnavailableException when it does not end in time
      * @throws ComputeException              when it cannot be started (the tool is not installed)
      */
+    @Override
     public Result run(List<String> command, String stdin) {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
@@ -73,6 +74,11 @@ public final class CommandRunner {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new ComputeException("cannot read the output of " + command.get(0) + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public String where() {
+        return "this host";
     }
 
     private static CompletableFuture<byte[]> drain(InputStream stream) {

@@ -16,6 +16,10 @@ import java.util.Map;
  * </ol>
  * When a folder cannot be made or entered, the script exits with {@link #SETUP_FAILED} and says why on the task's
  * standard error.
+ *
+ * <p>With a container runtime and a task that names an image, step 3 runs the {@link ApptainerCommand} instead,
+ * with the task's environment handed to the runtime as its {@code APPTAINERENV_} variables; the runtime finds its
+ * program in {@code /usr/local/bin:/usr/bin:/bin}.
  */
 public final class JobScript {
 
@@ -23,6 +27,7 @@ public final class JobScript {
     public static final int SETUP_FAILED = 125;
 
     private static final String ENV = "/usr/bin/env";
+    private static final String RUNTIME_PATH = "PATH=/usr/local/bin:/usr/bin:/bin";
 
     private JobScript() {
     }
@@ -59,7 +64,20 @@ public final class JobScript {
      * @param label a comment line naming the task (for someone reading the scheduler's copy); quoted like data
      */
     public static String render(TaskSpec spec, String label) {
+        return render(spec, label, null);
+    }
+
+    /**
+     * The script, running the command in the task's image with that runtime when the task names an image.
+     *
+     * @param runtime null to run the command on the node's host
+     */
+    public static String render(TaskSpec spec, String label, ApptainerCommand.Runtime runtime) {
         validate(spec);
+        boolean contained = runtime != null && spec.image() != null;
+        if (contained) {
+            ApptainerCommand.validate(spec);
+        }
         StringBuilder script = new StringBuilder(512);
         script.append("#!/bin/sh\n");
         script.append("# Cairn task; every value below is single-quoted data\n");
@@ -74,11 +92,22 @@ public final class JobScript {
         script.append("mkdir -p -- ").append(workDir).append(" && cd -- ").append(workDir).append(" || exit ")
                 .append(SETUP_FAILED).append('\n');
         script.append("exec ").append(ENV).append(" -i --");
-        for (Map.Entry<String, String> variable : spec.environment().entrySet()) {
-            script.append(" \\\n  ").append(ShellQuoting.quote(variable.getKey() + "=" + variable.getValue()));
-        }
-        for (String argument : spec.command()) {
-            script.append(" \\\n  ").append(ShellQuoting.quote(argument));
+        if (contained) {
+            // the runtime's own environment: a fixed PATH to find it, and the node's HOME if the job has one
+            script.append(" \\\n  ").append(RUNTIME_PATH).append(" \\\n  ${HOME:+\"HOME=$HOME\"}");
+            for (String assignment : ApptainerCommand.environment(runtime, spec)) {
+                script.append(" \\\n  ").append(ShellQuoting.quote(assignment));
+            }
+            for (String argument : ApptainerCommand.command(runtime, spec)) {
+                script.append(" \\\n  ").append(ShellQuoting.quote(argument));
+            }
+        } else {
+            for (Map.Entry<String, String> variable : spec.environment().entrySet()) {
+                script.append(" \\\n  ").append(ShellQuoting.quote(variable.getKey() + "=" + variable.getValue()));
+            }
+            for (String argument : spec.command()) {
+                script.append(" \\\n  ").append(ShellQuoting.quote(argument));
+            }
         }
         script.append(" \\\n  <").append(ShellQuoting.quote(spec.stdin() == null ? "/dev/null" : spec.stdin()))
                 .append('\n');

@@ -31,7 +31,33 @@ public interface Scheduler {
      */
     Map<String, SchedulerJob> query(Map<String, String> jobNames);
 
-    /** The id of the job of that name, if the scheduler knows one: used after a crash during submission. */
+    /**
+     * Whether {@link #submitArray} works: then a long queue of tasks goes out as job arrays, and an element's job
+     * id is {@code ARRAYID_INDEX} wherever a job id is used ({@link #query}, {@link #cancel}).
+     */
+    default boolean supportsArrays() {
+        return false;
+    }
+
+    /**
+     * Submits one job array whose element {@code i} runs {@code scripts.get(i)} (a {@link JobScript}), of which at
+     * most {@code throttle} run at once, and returns the array's job id.
+     *
+     * @param resources the task whose resource requests (cores, memory, time) all elements share
+     */
+    default String submitArray(TaskSpec resources, String jobName, java.util.List<String> scripts, int throttle) {
+        throw new UnsupportedOperationException(kind() + " pools do not submit job arrays");
+    }
+
+    /** The job id of an array's element, as {@link #query} and {@link #cancel} take it. */
+    default String arrayElement(String arrayJobId, int index) {
+        throw new UnsupportedOperationException(kind() + " pools do not submit job arrays");
+    }
+
+    /**
+     * The id of the job of that name, if the scheduler knows one: used after a crash during submission. For a job
+     * array this is the array's job id.
+     */
     Optional<String> findByName(String jobName);
 
     /** Cancels a job; a job that ended or is unknown is left alone. */
@@ -39,4 +65,8 @@ public interface Scheduler {
 
     /** A short word on the scheduler (version, cluster) if it answers; throws otherwise. */
     String describe();
+
+    /** Releases what the client holds (an SSH session); called once when the pool shuts down. */
+    default void close() {
+    }
 }

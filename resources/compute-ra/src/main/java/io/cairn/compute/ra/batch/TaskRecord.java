@@ -25,7 +25,10 @@ import java.util.Properties;
  *   <li>{@code spec.properties}: the task spec with its place in the queue and the submission time;</li>
  *   <li>{@code submitting}: the job is being handed to the scheduler, under the name {@link #jobName()} (written
  *       before the scheduler is called, so that after a crash the job is looked up by name, not submitted again);</li>
- *   <li>{@code job}: the scheduler's job id, written as soon as the scheduler returned it;</li>
+ *   <li>{@code array}: when the task goes out as an element of a job array, the array's job name, the task's index
+ *       in it and the array's throttle (written before the scheduler is called);</li>
+ *   <li>{@code job}: the scheduler's job id, written as soon as the scheduler returned it ({@code ARRAYID_INDEX}
+ *       for an array element);</li>
  *   <li>{@code canceled}: the task was canceled;</li>
  *   <li>{@code final.properties}: the terminal status, once seen.</li>
  * </ul>
@@ -35,6 +38,7 @@ public final class TaskRecord {
     static final String SPEC = "spec.properties";
     static final String SUBMITTING = "submitting";
     static final String JOB = "job";
+    static final String ARRAY = "array";
     static final String CANCELED = "canceled";
     static final String FINAL = "final.properties";
 
@@ -54,9 +58,35 @@ public final class TaskRecord {
         return backendId;
     }
 
-    /** The job name given to the scheduler: unique to this task, made of safe characters only. */
+    /** Where a task sits in a job array. */
+    public record ArrayPlace(String jobName, int index, int throttle) {
+    }
+
+    /**
+     * The job name given to the scheduler: unique to this task, made of safe characters only; for an array element
+     * the array's name, which all its elements share.
+     */
     public String jobName() {
-        return "cairn-" + backendId;
+        ArrayPlace place = arrayPlace();
+        return place != null ? place.jobName() : "cairn-" + backendId;
+    }
+
+    /** The task's place in a job array, or null when it goes (or went) out as a job of its own. */
+    ArrayPlace arrayPlace() {
+        try {
+            String[] parts = Files.readString(dir.resolve(ARRAY), StandardCharsets.UTF_8).trim().split(" ");
+            return new ArrayPlace(parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    void markArray(ArrayPlace place) throws IOException {
+        writeText(ARRAY, place.jobName() + " " + place.index() + " " + place.throttle());
+    }
+
+    void clearArray() throws IOException {
+        Files.deleteIfExists(dir.resolve(ARRAY));
     }
 
     boolean exists() {

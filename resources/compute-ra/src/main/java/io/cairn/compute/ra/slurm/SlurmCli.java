@@ -2,7 +2,9 @@ package io.cairn.compute.ra.slurm;
 
 import io.cairn.compute.ComputeException;
 import io.cairn.compute.TaskSpec;
+import io.cairn.compute.ra.batch.ArrayScript;
 import io.cairn.compute.ra.batch.CommandRunner;
+import io.cairn.compute.ra.batch.Commands;
 import io.cairn.compute.ra.batch.Scheduler;
 import io.cairn.compute.ra.batch.SchedulerJob;
 import io.cairn.compute.ra.batch.SchedulerUnavailableException;
@@ -21,16 +23,29 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Slurm through its command-line tools on this host: {@code sbatch --parsable} (the script on standard input),
- * one {@code scontrol -o show job} per poll for all jobs, {@code scancel}. Jobs run as the server's user.
+ * Slurm through its command-line tools, on this host ({@code cli} mode, jobs run as the server's user) or on a login
+ * node over SSH ({@code ssh} mode, jobs run as the SSH user): {@code sbatch --parsable} (the script on standard
+ * input, so nothing is written on the login node), one {@code scontrol -o show job} per poll for all jobs,
+ * {@code scancel}. Over SSH, {@code SLURM_CONF} is passed as an {@code env} argument and the job completion file is
+ * read on the login node.
  */
 final class SlurmCli implements Scheduler {
 
     private static final Logger LOG = Logger.getLogger(SlurmCli.class.getName());
 
-    private final CommandRunner runner;
+    private final Commands runner;
     private final SlurmOptions options;
+    private final boolean remote;
 
+    /**
+     * Over SSH, {@code scontrol -o show job} with only the lines of Cairn's jobs sent back (every job name Cairn
+     * gives starts with {@code cairn-}): on a busy cluster the full listing is megabytes per poll. A fixed command,
+     * no data in it; scontrol's failure is its exit code.
+     */
+    static final List<String> REMOTE_SHOW_JOBS = List.of("/bin/sh", "-c",
+            "out=$(scontrol -o show job) || exit $?; printf '%s\\n' \"$out\" | grep -F 'JobName=cairn-' || true");
+
+    /** Slurm's tools on this host. */
     SlurmCli(SlurmOptions options) {
         this.options = options;
         Map<String, String> environment = new HashMap<>();
@@ -38,6 +53,35 @@ final class SlurmCli implements Scheduler {
             environment.put("SLURM_CONF", options.slurmConf());
         }
         this.runner = new CommandRunner(environment, Duration.ofSeconds(30));
+        this.remote = false;
+    }
+
+    /** Slurm's tools run by {@code commands} elsewhere (over SSH): their files are the remote host's. */
+    SlurmCli(SlurmOptions options, Commands commands) {
+        this.options = options;
+        this.runner = commands;
+        this.remote = true;
+    }
+
+    /** The command as run: over SSH with {@code env SLURM_CONF=...} in front when a slurm.conf is configured. */
+    private CommandRunner.Result run(List<String> command, String stdin) {
+        if (remote && options.slurmConf() != null) {
+            List<String> full = new ArrayList<>(List.of("env", "SLURM_CONF=" + options.slurmConf()));
+            full.addAll(command);
+            return runner.run(full, stdin);
+        }
+        return runner.run(command, stdin);
+    }
+
+    @Override
+    public void close() {
+        if (runner instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "closing " + runner.where(), e);
+            }
+        }
     }
 
     @Override
@@ -62,6 +106,17 @@ final class SlurmCli implements Scheduler {
         return command;
     }
 
+    /** The sbatch command line of a job array: {@code --array=0-(size-1)%throttle}. */
+    static List<String> sbatchArrayCommand(TaskSpec resources, String jobName, String partition, int size,
+                                           int throttle) {
+        if (size < 1 || throttle < 1) {
+            throw new IllegalArgumentException("a job array needs at least one element and a throttle of 1 or more");
+        }
+        List<String> command = sbatchCommand(resources, jobName, partition);
+        command.add("--array=0-" + (size - 1) + "%" + throttle);
+        return command;
+    }
+
     /** {@code 42} or {@code 42;cluster}, as {@code sbatch --parsable} prints it. */
     static String parseSbatch(String stdout) {
         String line = stdout.strip();
@@ -75,7 +130,7 @@ final class SlurmCli implements Scheduler {
 
     @Override
     public String submit(TaskSpec spec, String jobName, String script) {
-        CommandRunner.Result result = runner.run(sbatchCommand(spec, jobName, options.partition()), script);
+        CommandRunner.Result result = run(sbatchCommand(spec, jobName, options.partition()), script);
         if (!result.ok()) {
             throw failure("sbatch", result);
         }
@@ -83,8 +138,29 @@ final class SlurmCli implements Scheduler {
     }
 
     @Override
+    public boolean supportsArrays() {
+        return true;
+    }
+
+    @Override
+    public String submitArray(TaskSpec resources, String jobName, List<String> scripts, int throttle) {
+        String script = ArrayScript.render("SLURM_ARRAY_TASK_ID", scripts);
+        CommandRunner.Result result = run(sbatchArrayCommand(resources, jobName, options.partition(), scripts.size(),
+                throttle), script);
+        if (!result.ok()) {
+            throw failure("sbatch --array", result);
+        }
+        return parseSbatch(result.stdout());
+    }
+
+    @Override
+    public String arrayElement(String arrayJobId, int index) {
+        return arrayJobId + "_" + index;
+    }
+
+    @Override
     public Map<String, SchedulerJob> query(Map<String, String> jobNames) {
-        CommandRunner.Result result = runner.run(List.of("scontrol", "-o", "show", "job"), null);
+        CommandRunner.Result result = run(remote ? REMOTE_SHOW_JOBS : List.of("scontrol", "-o", "show", "job"), null);
         if (!result.ok()) {
             throw failure("scontrol show job", result);
         }
@@ -92,19 +168,41 @@ final class SlurmCli implements Scheduler {
         if (jobs.size() < jobNames.size() && options.jobCompFile() != null) {
             Map<String, String> rest = new LinkedHashMap<>(jobNames);
             rest.keySet().removeAll(jobs.keySet());
-            jobs.putAll(fromJobComp(options.jobCompFile(), rest));
+            jobs.putAll(remote ? fromRemoteJobComp(rest) : fromJobComp(options.jobCompFile(), rest));
         }
         return jobs;
     }
 
-    /** The wanted jobs among the lines of {@code scontrol -o show job}; the name must match too. */
+    /**
+     * The wanted jobs among the lines of {@code scontrol -o show job}; the name must match too. An array element is
+     * wanted as {@code ARRAYID_INDEX}: a line of a started element names its index ({@code ArrayTaskId=5}), the line
+     * of the elements still pending names them all ({@code ArrayTaskId=6-99%10}).
+     */
     static Map<String, SchedulerJob> parseShowJob(String stdout, Map<String, String> jobNames, ZoneId zone) {
         Map<String, SchedulerJob> jobs = new LinkedHashMap<>();
+        Map<String, List<String>> wantedElements = new HashMap<>();
+        for (String jobId : jobNames.keySet()) {
+            int underscore = jobId.indexOf('_');
+            if (underscore > 0) {
+                wantedElements.computeIfAbsent(jobId.substring(0, underscore), key -> new ArrayList<>()).add(jobId);
+            }
+        }
         for (String line : stdout.split("\n")) {
             if (!line.startsWith("JobId=")) {
                 continue;
             }
             Map<String, String> fields = SlurmJobs.fields(line);
+            String arrayJobId = fields.get("ArrayJobId");
+            String arrayTaskId = fields.get("ArrayTaskId");
+            if (arrayJobId != null && arrayTaskId != null) {
+                for (String element : wantedElements.getOrDefault(arrayJobId, List.of())) {
+                    int index = Integer.parseInt(element.substring(element.indexOf('_') + 1));
+                    if (SlurmJobs.inIndexSet(arrayTaskId, index) && jobNames.get(element).equals(fields.get("JobName"))) {
+                        jobs.put(element, SlurmJobs.fromFields(fields, zone));
+                    }
+                }
+                continue;
+            }
             String jobId = fields.get("JobId");
             String name = jobNames.get(jobId);
             if (name != null && name.equals(fields.get("JobName"))) {
@@ -128,9 +226,37 @@ final class SlurmCli implements Scheduler {
         return jobs;
     }
 
+    /** The job completion file's lines of these jobs, picked on the remote host with {@code grep -F}. */
+    private Map<String, SchedulerJob> fromRemoteJobComp(Map<String, String> jobNames) {
+        List<String> command = new ArrayList<>(List.of("grep", "-F"));
+        for (String jobId : jobNames.keySet()) {
+            int underscore = jobId.indexOf('_');
+            command.add("-e");
+            command.add(underscore < 0 ? "JobId=" + jobId + " " : "ArrayJobId=" + jobId.substring(0, underscore)
+                    + " ArrayTaskId=" + jobId.substring(underscore + 1) + " ");
+        }
+        command.add("--");
+        command.add(options.jobCompFile().toString());
+        CommandRunner.Result result = run(command, null);
+        Map<String, SchedulerJob> jobs = new LinkedHashMap<>();
+        if (result.exitCode() > 1) {
+            LOG.warning(() -> "cannot read the Slurm job completion file " + options.jobCompFile() + " over "
+                    + runner.where() + ": " + abbreviate(result.stderr()));
+            return jobs;
+        }
+        try {
+            SlurmJobs.fromJobComp(new java.io.BufferedReader(new java.io.StringReader(result.stdout())), jobNames)
+                    .forEach((jobId, fields) -> jobs.put(jobId, SlurmJobs.fromFields(fields, ZoneId.systemDefault())));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return jobs;
+    }
+
     @Override
     public Optional<String> findByName(String jobName) {
-        CommandRunner.Result result = runner.run(List.of("squeue", "-h", "-t", "all", "-n", jobName, "-o", "%i"),
+        // %F: the job id, or for an array the array's job id
+        CommandRunner.Result result = run(List.of("squeue", "-h", "-t", "all", "-n", jobName, "-o", "%F"),
                 null);
         if (!result.ok()) {
             throw failure("squeue", result);
@@ -140,7 +266,7 @@ final class SlurmCli implements Scheduler {
 
     @Override
     public void cancel(String jobId) {
-        CommandRunner.Result result = runner.run(List.of("scancel", jobId), null);
+        CommandRunner.Result result = run(List.of("scancel", jobId), null);
         if (!result.ok() && !result.stderr().contains("Invalid job id")
                 && !result.stderr().contains("already completing or completed")) {
             throw failure("scancel", result);
@@ -149,11 +275,11 @@ final class SlurmCli implements Scheduler {
 
     @Override
     public String describe() {
-        CommandRunner.Result result = runner.run(List.of("scontrol", "ping"), null);
+        CommandRunner.Result result = run(List.of("scontrol", "ping"), null);
         if (!result.ok() || !result.stdout().contains("UP")) {
             throw failure("scontrol ping", result);
         }
-        return "Slurm (command line): " + result.stdout().strip();
+        return "Slurm (command line on " + runner.where() + "): " + result.stdout().strip();
     }
 
     /** A failed command: unavailable when it could not reach slurmctld, refused otherwise. */

@@ -66,6 +66,37 @@ final class SlurmJobs {
         return job(jobState, exit, signal, reason, epoch(startTime), epoch(endTime));
     }
 
+    /**
+     * Whether an array index is in Slurm's index set: {@code 5}, {@code 0-99}, {@code 1,3,7-9}, any of them with a
+     * throttle ({@code %10}) or a step ({@code 0-99:2}).
+     */
+    static boolean inIndexSet(String set, int index) {
+        String text = set.trim();
+        int percent = text.indexOf('%');
+        if (percent >= 0) {
+            text = text.substring(0, percent);
+        }
+        if (text.startsWith("[") && text.endsWith("]")) {
+            text = text.substring(1, text.length() - 1);
+        }
+        for (String part : text.split(",")) {
+            try {
+                int colon = part.indexOf(':');
+                int step = colon < 0 ? 1 : Integer.parseInt(part.substring(colon + 1));
+                String range = colon < 0 ? part : part.substring(0, colon);
+                int dash = range.indexOf('-');
+                int low = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+                int high = dash < 0 ? low : Integer.parseInt(range.substring(dash + 1));
+                if (index >= low && index <= high && (index - low) % Math.max(step, 1) == 0) {
+                    return true;
+                }
+            } catch (NumberFormatException e) {
+                LOG.fine(() -> "unreadable Slurm array index set " + set);
+            }
+        }
+        return false;
+    }
+
     /** {@code 3:0} as {exit, signal}; nulls when absent or unreadable. */
     static Integer[] exitCode(String text) {
         if (text == null) {
@@ -145,24 +176,45 @@ final class SlurmJobs {
      */
     static Map<String, Map<String, String>> fromJobComp(java.nio.file.Path file, Map<String, String> jobNames)
             throws java.io.IOException {
-        Map<String, Map<String, String>> found = new LinkedHashMap<>();
         try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(file,
                 java.nio.charset.StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (!line.startsWith("JobId=")) {
-                    continue;
+            return fromJobComp(reader, jobNames);
+        }
+    }
+
+    /**
+     * As {@link #fromJobComp(java.nio.file.Path, Map)}, from lines already read. An array element, wanted as
+     * {@code ARRAYID_INDEX}, is the line with {@code ArrayJobId=ARRAYID ArrayTaskId=INDEX}.
+     */
+    static Map<String, Map<String, String>> fromJobComp(java.io.BufferedReader reader, Map<String, String> jobNames)
+            throws java.io.IOException {
+        Map<String, Map<String, String>> found = new LinkedHashMap<>();
+        boolean elementsWanted = jobNames.keySet().stream().anyMatch(jobId -> jobId.indexOf('_') > 0);
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (!line.startsWith("JobId=")) {
+                continue;
+            }
+            int end = line.indexOf(' ');
+            String jobId = line.substring("JobId=".length(), end < 0 ? line.length() : end);
+            Map<String, String> fields = null;
+            if (elementsWanted && line.contains(" ArrayJobId=")) {
+                fields = fields(line);
+                String arrayJobId = fields.get("ArrayJobId");
+                String arrayTaskId = fields.get("ArrayTaskId");
+                if (arrayJobId != null && arrayTaskId != null && jobNames.containsKey(arrayJobId + "_" + arrayTaskId)) {
+                    jobId = arrayJobId + "_" + arrayTaskId;
                 }
-                int end = line.indexOf(' ');
-                String jobId = line.substring("JobId=".length(), end < 0 ? line.length() : end);
-                String name = jobNames.get(jobId);
-                if (name == null) {
-                    continue;
-                }
-                Map<String, String> fields = fields(line);
-                if (name.equals(fields.get("Name"))) {
-                    found.put(jobId, fields);
-                }
+            }
+            String name = jobNames.get(jobId);
+            if (name == null) {
+                continue;
+            }
+            if (fields == null) {
+                fields = fields(line);
+            }
+            if (name.equals(fields.get("Name"))) {
+                found.put(jobId, fields);
             }
         }
         return found;

@@ -2,6 +2,7 @@ package io.cairn.compute.ra.slurm;
 
 import io.cairn.compute.ComputeException;
 import io.cairn.compute.TaskSpec;
+import io.cairn.compute.ra.batch.ArrayScript;
 import io.cairn.compute.ra.batch.Json;
 import io.cairn.compute.ra.batch.Scheduler;
 import io.cairn.compute.ra.batch.SchedulerJob;
@@ -21,7 +22,9 @@ import java.util.Optional;
 
 /**
  * Slurm through slurmrestd's REST API v0.0.38 (Slurm 22.05) with a JWT: {@code POST job/submit},
- * {@code GET job/{id}}, {@code DELETE job/{id}}. The token is read from its file at every request (so it can be
+ * {@code GET job/{id}}, {@code DELETE job/{id}}. A job array is one submission with an {@code array} field; its
+ * elements are read from {@code GET job/ARRAYID}, which lists the started elements one by one and the pending ones
+ * as one record with an {@code array_task_string} ({@code GET job/ARRAYID_INDEX} does not find a pending element). The token is read from its file at every request (so it can be
  * renewed without a redeploy) and never appears in a log or an exception. Jobs run as the token's user.
  */
 final class SlurmRest implements Scheduler {
@@ -88,10 +91,43 @@ final class SlurmRest implements Scheduler {
     }
 
     @Override
+    public boolean supportsArrays() {
+        return true;
+    }
+
+    @Override
+    public String submitArray(TaskSpec resources, String jobName, List<String> scripts, int throttle) {
+        Map<String, Object> body = submitBody(resources, jobName, ArrayScript.render("SLURM_ARRAY_TASK_ID", scripts),
+                options.partition());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> job = (Map<String, Object>) body.get("job");
+        job.put("array", "0-" + (scripts.size() - 1) + "%" + throttle);
+        Object answer = send("POST", "job/submit", Json.write(body), false);
+        Long jobId = Json.number(answer, "job_id");
+        if (jobId == null) {
+            throw new ComputeException("slurmrestd answered the array submission without a job id: "
+                    + errors(answer));
+        }
+        return jobId.toString();
+    }
+
+    @Override
+    public String arrayElement(String arrayJobId, int index) {
+        return arrayJobId + "_" + index;
+    }
+
+    @Override
     public Map<String, SchedulerJob> query(Map<String, String> jobNames) {
         Map<String, SchedulerJob> jobs = new LinkedHashMap<>();
         Map<String, String> unknown = new LinkedHashMap<>();
+        Map<String, Map<String, String>> elements = new LinkedHashMap<>();
         for (Map.Entry<String, String> wanted : jobNames.entrySet()) {
+            int underscore = wanted.getKey().indexOf('_');
+            if (underscore > 0) {
+                elements.computeIfAbsent(wanted.getKey().substring(0, underscore), key -> new LinkedHashMap<>())
+                        .put(wanted.getKey(), wanted.getValue());
+                continue;
+            }
             Object answer = send("GET", "job/" + wanted.getKey(), null, true);
             SchedulerJob job = answer == null ? null : parseJob(answer, wanted.getKey(), wanted.getValue());
             if (job == null) {
@@ -100,10 +136,49 @@ final class SlurmRest implements Scheduler {
                 jobs.put(wanted.getKey(), job);
             }
         }
+        for (Map.Entry<String, Map<String, String>> array : elements.entrySet()) {
+            Object answer = send("GET", "job/" + array.getKey(), null, true);
+            for (Map.Entry<String, String> wanted : array.getValue().entrySet()) {
+                SchedulerJob job = answer == null ? null : parseElement(answer, wanted.getKey(), wanted.getValue());
+                if (job == null) {
+                    unknown.put(wanted.getKey(), wanted.getValue());
+                } else {
+                    jobs.put(wanted.getKey(), job);
+                }
+            }
+        }
         if (!unknown.isEmpty() && options.jobCompFile() != null) {
             jobs.putAll(SlurmCli.fromJobComp(options.jobCompFile(), unknown));
         }
         return jobs;
+    }
+
+    /**
+     * The element {@code ARRAYID_INDEX} in the answer of {@code GET job/ARRAYID}: its own record once started, else
+     * the pending record whose {@code array_task_string} holds the index.
+     */
+    static SchedulerJob parseElement(Object answer, String element, String jobName) {
+        int underscore = element.indexOf('_');
+        String arrayJobId = element.substring(0, underscore);
+        int index = Integer.parseInt(element.substring(underscore + 1));
+        Object pending = null;
+        for (Object job : Json.list(answer, "jobs")) {
+            if (!arrayJobId.equals(Json.string(job, "array_job_id")) || !jobName.equals(Json.string(job, "name"))) {
+                continue;
+            }
+            Long taskId = Json.number(job, "array_task_id");
+            if (taskId != null && taskId == index) {
+                return SlurmJobs.fromRest(Json.string(job, "job_state"), Json.number(job, "exit_code"),
+                        Json.string(job, "state_reason"), Json.number(job, "start_time"),
+                        Json.number(job, "end_time"));
+            }
+            String rest = Json.string(job, "array_task_string");
+            if (taskId == null && rest != null && !rest.isEmpty() && SlurmJobs.inIndexSet(rest, index)) {
+                pending = job;
+            }
+        }
+        return pending == null ? null : SlurmJobs.fromRest(Json.string(pending, "job_state"), null,
+                Json.string(pending, "state_reason"), null, null);
     }
 
     /** The job of {@code GET job/{id}}, if the answer holds it with that name. */
@@ -123,7 +198,10 @@ final class SlurmRest implements Scheduler {
         Object answer = send("GET", "jobs", null, false);
         for (Object job : Json.list(answer, "jobs")) {
             if (jobName.equals(Json.string(job, "name"))) {
-                return Optional.ofNullable(Json.string(job, "job_id"));
+                // an array's elements and pending record all carry the array's job id
+                Long arrayJobId = Json.number(job, "array_job_id");
+                return Optional.ofNullable(arrayJobId != null && arrayJobId > 0 ? arrayJobId.toString()
+                        : Json.string(job, "job_id"));
             }
         }
         return Optional.empty();

@@ -2,6 +2,7 @@ package io.cairn.compute.ra.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.compute.ComputeException;
 import io.cairn.compute.TaskSpec;
@@ -32,8 +33,43 @@ class BatchBackendTest {
     static final class FakeScheduler implements Scheduler {
         final Map<String, String> names = new ConcurrentHashMap<>();
         final List<String> submitted = new ArrayList<>();
+        final List<String> arrays = new ArrayList<>();
+        final List<List<String>> arrayScripts = new ArrayList<>();
         volatile boolean down;
         volatile boolean refuse;
+        volatile boolean arraysSupported;
+        /** Arrays fail as if the connection broke while they were sent; single jobs go through. */
+        volatile boolean arraysDown;
+        volatile int arrayAttempts;
+        /** A job of this name stays RUNNING. */
+        volatile String holdName;
+
+        @Override
+        public boolean supportsArrays() {
+            return arraysSupported;
+        }
+
+        @Override
+        public synchronized String submitArray(TaskSpec resources, String jobName, List<String> scripts,
+                                               int throttle) {
+            arrayAttempts++;
+            if (down || arraysDown) {
+                throw new SchedulerUnavailableException("down");
+            }
+            String id = Integer.toString(500 + arrays.size());
+            arrays.add(jobName + " " + scripts.size() + "%" + throttle);
+            arrayScripts.add(scripts);
+            for (int i = 0; i < scripts.size(); i++) {
+                names.put(arrayElement(id, i), jobName);
+            }
+            names.put(id, jobName);
+            return id;
+        }
+
+        @Override
+        public String arrayElement(String arrayJobId, int index) {
+            return arrayJobId + "_" + index;
+        }
 
         @Override
         public String kind() {
@@ -61,7 +97,9 @@ class BatchBackendTest {
             }
             Map<String, SchedulerJob> answer = new ConcurrentHashMap<>();
             jobNames.forEach((id, name) -> {
-                if (name.equals(names.get(id))) {
+                if (name.equals(holdName)) {
+                    answer.put(id, new SchedulerJob(TaskState.RUNNING, "RUNNING", null, null, Instant.now(), null));
+                } else if (name.equals(names.get(id))) {
                     answer.put(id, new SchedulerJob(TaskState.COMPLETE, "COMPLETED", 0, null, Instant.now(),
                             Instant.now()));
                 }
@@ -82,6 +120,99 @@ class BatchBackendTest {
         @Override
         public String describe() {
             return "fake";
+        }
+    }
+
+    @Test
+    void aLongQueueGoesOutAsArraysWhoseElementsAreTheTasks() {
+        FakeScheduler scheduler = new FakeScheduler();
+        scheduler.arraysSupported = true;
+        BatchBackend backend = new BatchBackend(scheduler, new BatchBackend.Settings("t", 4, state, null, 100, 5, 3));
+        try {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                ids.add(backend.submit(spec("arr" + i)));
+            }
+            for (String id : ids) {
+                assertEquals(TaskState.COMPLETE, backend.await(id, Duration.ofSeconds(10)).state());
+            }
+            assertTrue(!scheduler.arrays.isEmpty(), "no array was submitted");
+            assertTrue(scheduler.arrays.size() + scheduler.submitted.size() < 30, scheduler.arrays + " "
+                    + scheduler.submitted);
+            // throttled to arrayThrottle 3, or to the slots free at that moment when fewer, and at most 8 times that
+            for (String array : scheduler.arrays) {
+                String[] sizeAndThrottle = array.substring(array.indexOf(' ') + 1).split("%");
+                int throttle = Integer.parseInt(sizeAndThrottle[1]);
+                assertTrue(throttle >= 1 && throttle <= 3, array);
+                assertTrue(Integer.parseInt(sizeAndThrottle[0]) <= 8 * throttle, array);
+            }
+            // each element runs its own task's script
+            int checked = 0;
+            for (int i = 0; i < 30; i++) {
+                String element = backend.jobId(ids.get(i));
+                if (element.contains("_")) {
+                    int array = Integer.parseInt(element.substring(0, element.indexOf('_'))) - 500;
+                    int index = Integer.parseInt(element.substring(element.indexOf('_') + 1));
+                    String script = scheduler.arrayScripts.get(array).get(index);
+                    assertTrue(script.contains(": 'task arr" + i + "'\n"), script);
+                    checked++;
+                }
+            }
+            assertTrue(checked > 5, checked + " tasks went out in arrays");
+        } finally {
+            backend.shutdown();
+        }
+    }
+
+    @Test
+    void aLongJobHoldingASlotDoesNotStopTheArrays() {
+        FakeScheduler scheduler = new FakeScheduler();
+        scheduler.arraysSupported = true;
+        BatchBackend backend = new BatchBackend(scheduler, new BatchBackend.Settings("t", 4, state, null, 100, 5, 0));
+        try {
+            String slow = backend.submit(spec("slow"));
+            scheduler.holdName = "cairn-" + slow;
+            assertEquals(TaskState.RUNNING, backend.await(slow, Duration.ofMillis(700)).state());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                ids.add(backend.submit(spec("busy" + i)));
+            }
+            for (String id : ids) {
+                assertEquals(TaskState.COMPLETE, backend.await(id, Duration.ofSeconds(10)).state());
+            }
+            assertEquals(TaskState.RUNNING, backend.status(slow).state());
+            assertTrue(!scheduler.arrays.isEmpty(), "no array was submitted");
+            // 3 slots were free: each array ran at most 3 at once and held at most 8 times that
+            for (String array : scheduler.arrays) {
+                String[] sizeAndThrottle = array.substring(array.indexOf(' ') + 1).split("%");
+                assertTrue(Integer.parseInt(sizeAndThrottle[1]) <= 3, array);
+                assertTrue(Integer.parseInt(sizeAndThrottle[0]) <= 8 * Integer.parseInt(sizeAndThrottle[1]), array);
+            }
+        } finally {
+            backend.shutdown();
+        }
+    }
+
+    @Test
+    void anArrayThatMayNotHaveReachedTheSchedulerIsLookedUpThenSentAsSingleJobs() {
+        FakeScheduler scheduler = new FakeScheduler();
+        scheduler.arraysSupported = true;
+        scheduler.arraysDown = true;
+        BatchBackend backend = new BatchBackend(scheduler, new BatchBackend.Settings("t", 4, state, null, 100, 5, 0));
+        try {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                ids.add(backend.submit(spec("retry" + i)));
+            }
+            for (String id : ids) {
+                assertEquals(TaskState.COMPLETE, backend.await(id, Duration.ofSeconds(10)).state());
+            }
+            assertTrue(scheduler.arrayAttempts >= 1, "no array was tried");
+            assertEquals(List.of(), scheduler.arrays);
+            assertEquals(8, scheduler.submitted.size(), scheduler.submitted::toString);
+            assertEquals(8, new java.util.HashSet<>(scheduler.submitted).size(), "one job per task");
+        } finally {
+            backend.shutdown();
         }
     }
 

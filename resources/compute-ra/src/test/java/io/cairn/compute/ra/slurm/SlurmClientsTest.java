@@ -1,6 +1,8 @@
 package io.cairn.compute.ra.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -43,6 +45,98 @@ class SlurmClientsTest {
         assertEquals("42", SlurmCli.parseSbatch("42;cairn\n"));
         assertThrows(ComputeException.class, () -> SlurmCli.parseSbatch("sbatch: error: nope\n"));
         assertThrows(ComputeException.class, () -> SlurmCli.parseSbatch(""));
+    }
+
+    @Test
+    void anArrayIsOneSbatchWithItsRangeAndThrottle() {
+        TaskSpec spec = new TaskSpec("t", List.of("/bin/true"), Map.of(), "/w", null, "/o", "/e", 2, 0, null);
+        List<String> command = SlurmCli.sbatchArrayCommand(spec, "cairn-array-x", null, 100, 16);
+        assertEquals("--array=0-99%16", command.get(command.size() - 1));
+        assertTrue(command.contains("--cpus-per-task=2"), command::toString);
+        assertThrows(IllegalArgumentException.class, () -> SlurmCli.sbatchArrayCommand(spec, "n", null, 0, 1));
+    }
+
+    @Test
+    void showJobFindsArrayElementsStartedAndPending() {
+        String out = "JobId=12 ArrayJobId=10 ArrayTaskId=2 ArrayTaskThrottle=2 JobName=cairn-array-a UserId=u(1)"
+                + " JobState=FAILED Reason=NonZeroExitCode ExitCode=4:0 StartTime=2026-12-02T08:00:00"
+                + " EndTime=2026-12-02T08:00:01\n"
+                + "JobId=11 ArrayJobId=10 ArrayTaskId=1 ArrayTaskThrottle=2 JobName=cairn-array-a UserId=u(1)"
+                + " JobState=RUNNING Reason=None ExitCode=0:0 StartTime=2026-12-02T08:00:00 EndTime=Unknown\n"
+                + "JobId=10 ArrayJobId=10 ArrayTaskId=3-5,7%2 ArrayTaskThrottle=2 JobName=cairn-array-a"
+                + " UserId=u(1) JobState=PENDING Reason=JobArrayTaskLimit ExitCode=0:0 StartTime=Unknown"
+                + " EndTime=Unknown\n"
+                + "JobId=20 ArrayJobId=20 ArrayTaskId=0 JobName=other JobState=PENDING ExitCode=0:0\n";
+        Map<String, String> wanted = new java.util.LinkedHashMap<>();
+        for (String element : List.of("10_1", "10_2", "10_4", "10_7", "10_6", "20_0")) {
+            wanted.put(element, "cairn-array-a");
+        }
+        Map<String, SchedulerJob> jobs = SlurmCli.parseShowJob(out, wanted, ZoneOffset.UTC);
+        assertEquals(TaskState.RUNNING, jobs.get("10_1").state());
+        assertEquals(TaskState.EXECUTOR_ERROR, jobs.get("10_2").state());
+        assertEquals(4, jobs.get("10_2").exitCode());
+        assertEquals(TaskState.QUEUED, jobs.get("10_4").state());
+        assertEquals(TaskState.QUEUED, jobs.get("10_7").state());
+        assertFalse(jobs.containsKey("10_6"), "6 is in no index set");
+        assertFalse(jobs.containsKey("20_0"), "another name");
+    }
+
+    @Test
+    void overSshOnlyCairnsLinesComeBackAndAFailureKeepsItsExitCode(@org.junit.jupiter.api.io.TempDir
+                                                                     java.nio.file.Path bin) throws Exception {
+        java.nio.file.Path fake = bin.resolve("scontrol");
+        java.nio.file.Files.writeString(fake, "#!/bin/sh\n[ -n \"$FAIL\" ] && { echo 'slurm_load_jobs error: Unable to"
+                + " contact slurm controller' >&2; exit 1; }\n"
+                + "echo 'JobId=1 JobName=other JobState=RUNNING'\necho 'JobId=2 JobName=cairn-x JobState=RUNNING'\n"
+                + "echo 'JobId=3 ArrayJobId=3 ArrayTaskId=0-4%2 JobName=cairn-array-y JobState=PENDING'\n");
+        java.nio.file.Files.setPosixFilePermissions(fake,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder ok = new ProcessBuilder(SlurmCli.REMOTE_SHOW_JOBS);
+        ok.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process process = ok.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor());
+        assertEquals("JobId=2 JobName=cairn-x JobState=RUNNING\n"
+                + "JobId=3 ArrayJobId=3 ArrayTaskId=0-4%2 JobName=cairn-array-y JobState=PENDING\n", out);
+        ProcessBuilder failing = new ProcessBuilder(SlurmCli.REMOTE_SHOW_JOBS);
+        failing.environment().put("PATH", bin + ":/usr/bin:/bin");
+        failing.environment().put("FAIL", "1");
+        Process failed = failing.start();
+        String err = new String(failed.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, failed.waitFor());
+        assertTrue(err.contains("Unable to contact slurm controller"), err);
+    }
+
+    @Test
+    void restFindsStartedAndPendingArrayElementsInTheArraysAnswer() {
+        Object answer = Json.parse("{\"jobs\":["
+                + "{\"job_id\":2462,\"array_job_id\":2462,\"array_task_string\":\"2-3%1\",\"job_state\":\"PENDING\","
+                + "\"name\":\"cairn-array-a\",\"state_reason\":\"JobArrayTaskLimit\"},"
+                + "{\"job_id\":2464,\"array_job_id\":2462,\"array_task_id\":1,\"array_task_string\":\"\","
+                + "\"job_state\":\"FAILED\",\"exit_code\":768,\"name\":\"cairn-array-a\",\"start_time\":1,"
+                + "\"end_time\":2},"
+                + "{\"job_id\":2463,\"array_job_id\":2462,\"array_task_id\":0,\"array_task_string\":\"\","
+                + "\"job_state\":\"RUNNING\",\"name\":\"cairn-array-a\",\"start_time\":1}]}");
+        assertEquals(TaskState.RUNNING, SlurmRest.parseElement(answer, "2462_0", "cairn-array-a").state());
+        SchedulerJob failed = SlurmRest.parseElement(answer, "2462_1", "cairn-array-a");
+        assertEquals(TaskState.EXECUTOR_ERROR, failed.state());
+        assertEquals(3, failed.exitCode());
+        assertEquals(TaskState.QUEUED, SlurmRest.parseElement(answer, "2462_3", "cairn-array-a").state());
+        assertNull(SlurmRest.parseElement(answer, "2462_4", "cairn-array-a"));
+        assertNull(SlurmRest.parseElement(answer, "2462_0", "cairn-other"));
+    }
+
+    @Test
+    void arrayIndexSets() {
+        assertTrue(SlurmJobs.inIndexSet("5", 5));
+        assertFalse(SlurmJobs.inIndexSet("5", 6));
+        assertTrue(SlurmJobs.inIndexSet("0-99%16", 99));
+        assertFalse(SlurmJobs.inIndexSet("0-99%16", 100));
+        assertTrue(SlurmJobs.inIndexSet("1,3,7-9", 8));
+        assertFalse(SlurmJobs.inIndexSet("1,3,7-9", 2));
+        assertTrue(SlurmJobs.inIndexSet("[0-10:2]", 4));
+        assertFalse(SlurmJobs.inIndexSet("0-10:2", 5));
+        assertFalse(SlurmJobs.inIndexSet("garbage", 0));
     }
 
     @Test

@@ -35,13 +35,28 @@ final class SlurmDaemon {
     final String conf = setting("CAIRN_SLURM_CONF");
     final String jobComp = setting("CAIRN_SLURM_JOBCOMP_FILE");
     final String shared = setting("CAIRN_SLURM_SHARED_DIR");
+    final String sshHost = setting("CAIRN_SLURM_SSH_HOST");
+    final String sshPort = setting("CAIRN_SLURM_SSH_PORT");
+    final String sshUser = setting("CAIRN_SLURM_SSH_USER");
+    final String sshKeyFile = setting("CAIRN_SLURM_SSH_KEY_FILE");
+    final String sshKnownHosts = setting("CAIRN_SLURM_SSH_KNOWN_HOSTS");
 
     static SlurmDaemon require() {
+        return require("cli");
+    }
+
+    /** The daemon, with the login node's sshd as well for {@code ssh} mode. */
+    static SlurmDaemon require(String mode) {
         SlurmDaemon daemon = new SlurmDaemon();
         boolean present = daemon.restUrl != null && daemon.user != null && daemon.jwtFile != null
                 && daemon.conf != null && daemon.shared != null;
+        if (present && "ssh".equals(mode)) {
+            present = daemon.sshHost != null && daemon.sshPort != null && daemon.sshUser != null
+                    && daemon.sshKeyFile != null && daemon.sshKnownHosts != null;
+        }
         if (!present) {
-            String why = "no Slurm: run bin/backends/slurm start and export the CAIRN_SLURM_* variables it prints";
+            String why = "no Slurm" + ("ssh".equals(mode) ? " with sshd" : "")
+                    + ": run bin/backends/slurm start and export the CAIRN_SLURM_* variables it prints";
             if ("true".equals(System.getenv("CI")) || Boolean.getBoolean("cairn.backends.required")) {
                 fail(why);
             }
@@ -67,25 +82,42 @@ final class SlurmDaemon {
 
     /** A pool wired as the server wires it; closing it stops the adapter (jobs keep running). */
     Pool pool(String mode, Path stateDir, int slots) {
-        return new Pool(mode, stateDir, slots);
+        return new Pool(this, mode, stateDir, slots);
     }
 
-    final class Pool implements AutoCloseable {
+    static final class Pool implements AutoCloseable {
         final ComputeResourceAdapter adapter = new ComputeResourceAdapter();
         final SlurmManagedConnectionFactory managedFactory = new SlurmManagedConnectionFactory();
         final ComputeConnectionFactory factory;
 
-        Pool(String mode, Path stateDir, int slots) {
+        Pool(SlurmDaemon daemon, String mode, Path stateDir, int slots) {
+            this(daemon, mode, stateDir, slots, factory -> { });
+        }
+
+        /** A pool with further settings made by {@code configure} before the factory is created. */
+        Pool(SlurmDaemon daemon, String mode, Path stateDir, int slots,
+             java.util.function.Consumer<SlurmManagedConnectionFactory> configure) {
+            if ("ssh".equals(mode)) {
+                require(mode);
+            }
             adapter.start(null);
             managedFactory.setMode(mode);
             managedFactory.setSlots(slots);
             managedFactory.setStateDir(stateDir.toString());
-            managedFactory.setSlurmConf(conf);
-            managedFactory.setRestUrl(restUrl);
-            managedFactory.setRestUser(user);
-            managedFactory.setJwtFile(jwtFile);
-            managedFactory.setSharedRoot(shared);
-            managedFactory.setJobCompFile(jobComp);
+            managedFactory.setSlurmConf(daemon.conf);
+            managedFactory.setRestUrl(daemon.restUrl);
+            managedFactory.setRestUser(daemon.user);
+            managedFactory.setJwtFile(daemon.jwtFile);
+            managedFactory.setSharedRoot(daemon.shared);
+            managedFactory.setJobCompFile(daemon.jobComp);
+            if ("ssh".equals(mode)) {
+                managedFactory.setSshHost(daemon.sshHost);
+                managedFactory.setSshPort(Integer.valueOf(daemon.sshPort));
+                managedFactory.setSshUser(daemon.sshUser);
+                managedFactory.setSshKeyFile(daemon.sshKeyFile);
+                managedFactory.setSshKnownHostsFile(daemon.sshKnownHosts);
+            }
+            configure.accept(managedFactory);
             try {
                 managedFactory.setResourceAdapter(adapter);
             } catch (ResourceException e) {
@@ -131,6 +163,12 @@ final class SlurmDaemon {
             Thread.sleep(100);
         }
         return status;
+    }
+
+    /** The login node as ssh mode reaches it, with another known-hosts file and policy when given. */
+    SshCommands.Target sshTarget(Path knownHosts, SshCommands.HostKeyPolicy policy) {
+        return new SshCommands.Target(sshHost, Integer.parseInt(sshPort), sshUser, Path.of(sshKeyFile),
+                knownHosts == null ? Path.of(sshKnownHosts) : knownHosts, policy, java.time.Duration.ofSeconds(10));
     }
 
     /** Runs a Slurm tool with this Slurm's configuration and returns its standard output. */

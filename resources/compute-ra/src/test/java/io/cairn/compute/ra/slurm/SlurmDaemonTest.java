@@ -28,8 +28,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The slurm backend against the real slurmctld, slurmd and slurmrestd of {@code bin/backends/slurm start}, in both
- * modes. Scenarios: exact output bytes and exit code, standard input, slots, idempotent submit, cancel (checked in
+ * The slurm backend against the real slurmctld, slurmd, slurmrestd and login-node sshd of
+ * {@code bin/backends/slurm start}, in all three modes (cli, ssh, rest). Scenarios: exact output bytes and exit code, standard input, slots, idempotent submit, cancel (checked in
  * Slurm afterwards), adoption by a second backend on the same state folder (of a running job and of a queued task),
  * a restart of slurmctld under a running task, and the submit-to-start latency of 10 tasks.
  */
@@ -50,7 +50,7 @@ class SlurmDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "rest"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void exactStdoutStderrAndExitCode3(String mode) throws Exception {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes(new byte[] {'o', 'u', 't', 0, (byte) 0xff, ' '});
@@ -71,7 +71,7 @@ class SlurmDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "rest"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void stdinIsFedAndWorkDirIsCurrent(String mode) throws Exception {
         Path input = shared.resolve("input.bin");
         byte[] data = {1, 0, 2, (byte) 0xfe, '\n', '\'', '"'};
@@ -89,7 +89,7 @@ class SlurmDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "rest"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void slotsAreRespected(String mode) throws Exception {
         int slots = 2;
         int tasks = 5;
@@ -128,7 +128,7 @@ class SlurmDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "rest"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void submittingTwiceGivesOneJob(String mode) throws Exception {
         try (SlurmDaemon.Pool pool = slurm.pool(mode, state, 4); ComputeConnection c = pool.connect()) {
             TaskSpec spec = SlurmDaemon.task(shared, "twice", "/bin/echo", "once");
@@ -143,7 +143,7 @@ class SlurmDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "rest"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void cancelKillsTheJobInSlurm(String mode) throws Exception {
         try (SlurmDaemon.Pool pool = slurm.pool(mode, state, 4); ComputeConnection c = pool.connect()) {
             TaskSpec spec = SlurmDaemon.task(shared, "cancel", "/bin/sh", "-c", "echo started; exec sleep 300");
@@ -162,7 +162,7 @@ class SlurmDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "rest"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void aSecondBackendAdoptsRunningAndQueuedTasks(String mode) throws Exception {
         String running;
         String queued;
@@ -191,7 +191,7 @@ class SlurmDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "rest"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void aTaskOutlivesARestartOfSlurmctld(String mode) throws Exception {
         try (SlurmDaemon.Pool pool = slurm.pool(mode, state, 4); ComputeConnection c = pool.connect()) {
             TaskSpec spec = SlurmDaemon.task(shared, "restart", "/bin/sh", "-c", "sleep 6; echo survived");
@@ -211,7 +211,7 @@ class SlurmDaemonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cli", "rest"})
+    @ValueSource(strings = {"cli", "ssh", "rest"})
     void medianSubmitToStartLatencyOf10Tasks(String mode) throws Exception {
         List<Long> latencies = new ArrayList<>();
         try (SlurmDaemon.Pool pool = slurm.pool(mode, state, 4); ComputeConnection c = pool.connect()) {

@@ -163,6 +163,23 @@ class SlurmJobsTest {
     }
 
     @Test
+    void jobCompFileGivesArrayElementsByArrayIdAndIndex() throws Exception {
+        Path file = dir.resolve("jobcomp-array.log");
+        String element = "JobId=%d UserId=u(1) GroupId=g(1) Name=cairn-array-a JobState=%s Partition=debug"
+                + " StartTime=2026-12-02T18:12:45 EndTime=2026-12-02T18:12:47 ArrayJobId=60 ArrayTaskId=%d"
+                + " DerivedExitCode=0:0 ExitCode=%s ";
+        Files.writeString(file, String.format(element, 61, "COMPLETED", 0, "0:0") + "\n"
+                + String.format(element, 62, "FAILED", 1, "2:0") + "\n"
+                + String.format(element, 60, "COMPLETED", 2, "0:0") + "\n");
+        Map<String, SchedulerJob> jobs = SlurmCli.fromJobComp(file, Map.of("60_1", "cairn-array-a",
+                "60_2", "cairn-array-a", "60_3", "cairn-array-a", "61", "cairn-other"));
+        assertEquals(2, jobs.size(), jobs::toString);
+        assertEquals(TaskState.EXECUTOR_ERROR, jobs.get("60_1").state());
+        assertEquals(2, jobs.get("60_1").exitCode());
+        assertEquals(TaskState.COMPLETE, jobs.get("60_2").state());
+    }
+
+    @Test
     void unreachableControllerIsTellingApartFromARefusal() {
         assertTrue(SlurmBackends.unreachable("sbatch: error: Batch job submission failed: Unable to contact slurm "
                 + "controller (connect failure)"));
