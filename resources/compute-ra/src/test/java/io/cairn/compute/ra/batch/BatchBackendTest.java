@@ -41,8 +41,9 @@ class BatchBackendTest {
         /** Arrays fail as if the connection broke while they were sent; single jobs go through. */
         volatile boolean arraysDown;
         volatile int arrayAttempts;
-        /** A job of this name stays RUNNING. */
-        volatile String holdName;
+        /** The job of the task of this id stays RUNNING (set before the task is submitted). */
+        volatile String holdTask;
+        final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
 
         @Override
         public boolean supportsArrays() {
@@ -85,6 +86,9 @@ class BatchBackendTest {
                 throw new ComputeException("Invalid partition name specified");
             }
             String id = Integer.toString(100 + submitted.size());
+            if (spec.taskId().equals(holdTask)) {
+                held.add(jobName);
+            }
             submitted.add(jobName);
             names.put(id, jobName);
             return id;
@@ -97,7 +101,7 @@ class BatchBackendTest {
             }
             Map<String, SchedulerJob> answer = new ConcurrentHashMap<>();
             jobNames.forEach((id, name) -> {
-                if (name.equals(holdName)) {
+                if (held.contains(name)) {
                     answer.put(id, new SchedulerJob(TaskState.RUNNING, "RUNNING", null, null, Instant.now(), null));
                 } else if (name.equals(names.get(id))) {
                     answer.put(id, new SchedulerJob(TaskState.COMPLETE, "COMPLETED", 0, null, Instant.now(),
@@ -170,8 +174,8 @@ class BatchBackendTest {
         scheduler.arraysSupported = true;
         BatchBackend backend = new BatchBackend(scheduler, new BatchBackend.Settings("t", 4, state, null, 100, 5, 0));
         try {
+            scheduler.holdTask = "slow";
             String slow = backend.submit(spec("slow"));
-            scheduler.holdName = "cairn-" + slow;
             assertEquals(TaskState.RUNNING, backend.await(slow, Duration.ofMillis(700)).state());
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
