@@ -147,8 +147,29 @@ public final class CairnServer implements BeforeAllCallback, ParameterResolver, 
         run(List.of(repo.resolve("bin/cairn").toString(), command), home.resolve("cairn-" + command + ".log"));
     }
 
+    /** Runs {@code bin/cairn ARGS...} with {@code input} on its standard input (such as {@code secret-set}). */
+    public void commandWithInput(String input, String... args) throws Exception {
+        Path in = Files.createTempFile(home, "stdin", ".txt");
+        try {
+            Files.writeString(in, input);
+            List<String> command = new ArrayList<>();
+            command.add(repo.resolve("bin/cairn").toString());
+            command.addAll(List.of(args));
+            run(command, home.resolve("cairn-" + args[0] + ".log"), in);
+        } finally {
+            Files.deleteIfExists(in);
+        }
+    }
+
     private void run(List<String> command, Path logFile) throws Exception {
+        run(command, logFile, null);
+    }
+
+    private void run(List<String> command, Path logFile, Path stdin) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+        if (stdin != null) {
+            builder.redirectInput(stdin.toFile());
+        }
         builder.environment().putAll(env);
         if (logFile.toString().endsWith(".log")) {
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

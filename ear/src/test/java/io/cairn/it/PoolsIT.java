@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,16 +186,25 @@ class PoolsIT {
         String slurmConf = env("CAIRN_SLURM_CONF");
         String restUrl = env("CAIRN_SLURM_REST_URL");
         String jobcomp = env("CAIRN_SLURM_JOBCOMP_FILE");
-        // the server runs as root here, and its run folders are its own: REST jobs run as the token's user
-        Path token = rootToken(slurmConf);
+        // the server runs as root here, and its run folders are its own: REST jobs run as the token's user.
+        // The token goes in as a password alias, which Payara reads when it starts.
+        String token = rootToken(slurmConf);
+        server.commandWithInput(token, "secret-set", "it-slurm-jwt");
+        server.restart();
         String data = server.home().toString();
         api.postJson("/api/v1/pools", dockerPool("it-docker", socket)).expect(201);
         api.postJson("/api/v1/pools", "{\"name\": \"it-slurm-cli\", \"kind\": \"slurm\", \"properties\": {\"mode\": \"cli\","
                 + " \"slurmConf\": \"" + slurmConf + "\", \"sharedRoot\": \"" + data + "\", \"jobCompFile\": \"" + jobcomp
                 + "\", \"slots\": 4}}").expect(201);
         api.postJson("/api/v1/pools", "{\"name\": \"it-slurm-rest\", \"kind\": \"slurm\", \"properties\": {\"mode\": \"rest\","
-                + " \"restUrl\": \"" + restUrl + "\", \"restUser\": \"root\", \"jwtFile\": \"" + token
-                + "\", \"sharedRoot\": \"" + data + "\", \"jobCompFile\": \"" + jobcomp + "\", \"slots\": 4}}").expect(201);
+                + " \"restUrl\": \"" + restUrl + "\", \"restUser\": \"root\", \"sharedRoot\": \"" + data
+                + "\", \"jobCompFile\": \"" + jobcomp + "\", \"slots\": 4}, \"secrets\": {\"jwt\": \"it-slurm-jwt\"}}")
+                .expect(201);
+        Api.Answer rest = api.get("/api/v1/pools/it-slurm-rest").expect(200);
+        assertEquals("it-slurm-jwt", rest.json().getJsonObject("secrets").getString("jwt"));
+        assertFalse(rest.text().contains(token), "the API shows the token");
+        assertProblem(api.postJson("/api/v1/pools", "{\"name\": \"it-clear\", \"kind\": \"slurm\", \"properties\": {\"jwt\": \"x\"}}"),
+                400, "confidential");
         String sgeRoot = env("CAIRN_SGE_ROOT");
         // Grid Engine refuses jobs of root: they run as the cell's job user, who is given the run's folders
         api.postJson("/api/v1/pools", "{\"name\": \"it-gridengine\", \"kind\": \"gridengine\", \"properties\": {\"sgeRoot\": \""
@@ -243,6 +252,33 @@ class PoolsIT {
         assertEquals(sha256("apple\nfig\nfig\npear\n"), expectedWorkflow.get("first"));
         assertEquals(sha256("w w|2|"), expectedWorkflow.get("second"));
         assertEquals(sha256("4\n"), expectedWorkflow.get("count"));
+
+        // the token is in no log, no configuration file and no database file of the server
+        List<Path> leaks;
+        byte[] needle = token.getBytes(StandardCharsets.UTF_8);
+        try (var files = Files.walk(server.home())) {
+            leaks = files.filter(Files::isRegularFile).filter(f -> !f.startsWith(server.home().resolve("data/runs")))
+                    .filter(f -> contains(f, needle)).toList();
+        }
+        assertEquals(List.of(), leaks, "files holding the Slurm token in clear");
+    }
+
+    private static boolean contains(Path file, byte[] needle) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            outer:
+            for (int i = 0; i + needle.length <= bytes.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (bytes[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test
@@ -436,8 +472,7 @@ class PoolsIT {
         return digests;
     }
 
-    private static Path rootToken(String slurmConf) throws Exception {
-        Path file = server.home().resolve("slurm-root.jwt");
+    private static String rootToken(String slurmConf) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("scontrol", "token", "username=root", "lifespan=7200")
                 .redirectErrorStream(true);
         builder.environment().put("SLURM_CONF", slurmConf);
@@ -447,10 +482,7 @@ class PoolsIT {
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.startsWith("SLURM_JWT=")) {
             fail("scontrol token failed (SLURM_CONF=" + slurmConf + "): exit " + p.exitValue());
         }
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, out.trim().substring("SLURM_JWT=".length()));
-        return file;
+        return out.trim().substring("SLURM_JWT=".length());
     }
 
     private static void assertProblem(Api.Answer answer, int status, String detail) {

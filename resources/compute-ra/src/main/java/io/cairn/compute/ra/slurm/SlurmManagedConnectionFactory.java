@@ -5,6 +5,7 @@ import io.cairn.compute.ra.Backend;
 import io.cairn.compute.ra.ComputeConnectionFactoryHandle;
 import io.cairn.compute.ra.ComputeConnectionHandle;
 import io.cairn.compute.ra.ComputeManagedConnectionFactory;
+import io.cairn.compute.ra.Secrets;
 import io.cairn.compute.ra.batch.ApptainerCommand;
 import io.cairn.compute.ra.batch.BatchBackend;
 import io.cairn.compute.ra.batch.Scheduler;
@@ -85,6 +86,11 @@ public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFacto
             description = "File holding the JWT of restUser (from scontrol token); read at every request, never"
                     + " logged. Keep it readable by the server only.")
     private String jwtFile;
+
+    @ConfigProperty(type = String.class, confidential = true,
+            description = "The JWT of restUser itself, instead of jwtFile: give it as a password alias"
+                    + " (${ALIAS=name}) or, for pools made through the API, under secrets. Never logged or shown.")
+    private String jwt;
 
     @ConfigProperty(type = String.class,
             description = "Folder shared with the nodes under which every task's working folder and log files must"
@@ -218,6 +224,14 @@ public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFacto
 
     public String getJwtFile() {
         return jwtFile;
+    }
+
+    public String getJwt() {
+        return jwt;
+    }
+
+    public void setJwt(String jwt) {
+        this.jwt = blankToNull(jwt);
     }
 
     public void setJwtFile(String jwtFile) {
@@ -359,6 +373,8 @@ public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFacto
         configuration.put("restUrl", String.valueOf(restUrl));
         configuration.put("restUser", String.valueOf(restUser));
         configuration.put("jwtFile", String.valueOf(jwtFile));
+        // only a digest: the configuration is compared and may be logged, the token never is
+        configuration.put("jwt", Secrets.digest(jwt));
         configuration.put("sharedRoot", String.valueOf(sharedRoot));
         configuration.put("submitRatePerSecond", submitRatePerSecond);
         configuration.put("jobCompFile", String.valueOf(jobCompFile));
@@ -390,7 +406,7 @@ public class SlurmManagedConnectionFactory extends ComputeManagedConnectionFacto
     /** The Slurm client the mode asks for. */
     Scheduler scheduler() {
         SlurmOptions options = new SlurmOptions(partition, slurmConf, jobCompFile == null ? null : Path.of(jobCompFile),
-                restUrl == null ? null : URI.create(restUrl), restUser, jwtFile == null ? null : Path.of(jwtFile));
+                restUrl == null ? null : URI.create(restUrl), restUser, jwtFile == null ? null : Path.of(jwtFile), jwt);
         return switch (mode) {
             case "rest" -> new SlurmRest(options);
             case "ssh" -> new SlurmCli(options, new SshCommands(sshTarget(), java.time.Duration.ofSeconds(60)));

@@ -12,7 +12,19 @@ import java.nio.file.Path;
  * @param restUrl     slurmrestd's base URL (REST mode)
  * @param restUser    the user whose token is used (REST mode)
  * @param jwtFile     the file holding the token, read at each use (REST mode)
+ * @param jwt         the token itself, which wins over {@code jwtFile} when set (REST mode)
  */
 record SlurmOptions(String partition, String slurmConf, Path jobCompFile, URI restUrl, String restUser,
-                    Path jwtFile) {
+                    Path jwtFile, String jwt) {
+
+    /** Options whose token, if any, is read from {@code jwtFile}. */
+    SlurmOptions(String partition, String slurmConf, Path jobCompFile, URI restUrl, String restUser, Path jwtFile) {
+        this(partition, slurmConf, jobCompFile, restUrl, restUser, jwtFile, null);
+    }
+
+    @Override
+    public String toString() {
+        // the token is never shown
+        return "SlurmOptions[partition=" + partition + ", restUrl=" + restUrl + ", restUser=" + restUser + "]";
+    }
 }

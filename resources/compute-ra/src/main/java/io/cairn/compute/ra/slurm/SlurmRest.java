@@ -37,8 +37,8 @@ final class SlurmRest implements Scheduler {
     private final String base;
 
     SlurmRest(SlurmOptions options) {
-        if (options.restUrl() == null || options.restUser() == null || options.jwtFile() == null) {
-            throw new IllegalArgumentException("REST mode needs restUrl, restUser and jwtFile");
+        if (options.restUrl() == null || options.restUser() == null || options.jwtFile() == null && options.jwt() == null) {
+            throw new IllegalArgumentException("REST mode needs restUrl, restUser and jwt or jwtFile");
         }
         this.options = options;
         String url = options.restUrl().toString();
@@ -229,11 +229,15 @@ final class SlurmRest implements Scheduler {
      */
     private Object send(String method, String path, String body, boolean unknownIsNull) {
         String token;
-        try {
-            token = Files.readString(options.jwtFile(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new ComputeException("cannot read the Slurm token file " + options.jwtFile() + ": "
-                    + e.getClass().getSimpleName());
+        if (options.jwt() != null) {
+            token = options.jwt().strip();
+        } else {
+            try {
+                token = Files.readString(options.jwtFile(), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ComputeException("cannot read the Slurm token file " + options.jwtFile() + ": "
+                        + e.getClass().getSimpleName());
+            }
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("X-SLURM-USER-NAME", options.restUser()).header("X-SLURM-USER-TOKEN", token)
