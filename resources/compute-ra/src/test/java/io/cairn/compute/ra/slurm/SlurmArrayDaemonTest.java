@@ -119,8 +119,9 @@ class SlurmArrayDaemonTest {
             int running = 2;
             for (int i = 0; i < 12; i++) {
                 // the element canceled while it runs sleeps long enough that a slow node cannot finish it first
+                // "&&": when scancel's SIGTERM kills the sleep before the shell, the shell must not go on to "done"
                 TaskSpec spec = SlurmDaemon.task(shared, "c" + i, "/bin/sh", "-c", "echo started " + i
-                        + "; sleep " + (i == running ? 120 : 2) + "; echo done " + i);
+                        + "; sleep " + (i == running ? 120 : 2) + " && echo done " + i);
                 specs.add(spec);
                 ids.add(c.submit(spec));
             }
