@@ -13,7 +13,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${N:-1000}"
-now() { date +%s.%N; }
+# shellcheck source=lib.sh
+source "$ROOT/bench/lib.sh"
+POLL="${POLL:-0.1}"
 cleanup=()
 trap 'for c in "${cleanup[@]}"; do eval "$c" >/dev/null 2>&1 || true; done' EXIT
 
@@ -63,20 +65,6 @@ steps:
       outputs: []
 CWL
 
-timed_run() {
-  local t0 id state
-  t0=$(now)
-  id=$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$1" "$API/runs" | sed 's/^{"id":"\([^"]*\)".*/\1/')
-  while :; do
-    state=$(curl -fsS "$API/runs/$id" | sed 's/.*"state":"\([A-Z_]*\)".*/\1/')
-    case "$state" in
-      COMPLETE) break ;;
-      EXECUTOR_ERROR|SYSTEM_ERROR|CANCELED) echo "run $id ended $state" >&2; exit 1 ;;
-    esac
-    sleep 0.1
-  done
-  echo "$(now) - $t0" | bc -l
-}
 
 timed_run "{\"workflow\":\"bench-slurm-scatter\",\"pool\":\"$pool\",\"cache\":false,\"inputs\":{\"xs\":[1,2]}}" >/dev/null  # warm-up
 cairn=$(timed_run "{\"workflow\":\"bench-slurm-scatter\",\"pool\":\"$pool\",\"cache\":false,\"inputs\":{\"xs\":[$(seq -s, 1 "$N")]}}")

@@ -11,7 +11,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCATTER="${SCATTER:-1000}"
 CHAIN="${CHAIN:-100}"
-now() { date +%s.%N; }
+# shellcheck source=lib.sh
+source "$ROOT/bench/lib.sh"
 
 if [[ -z "${CAIRN_URL:-}" ]]; then
   export CAIRN_HOME="${CAIRN_HOME:-$(mktemp -d /tmp/cairn-bench.XXXXXX)}"
@@ -26,21 +27,6 @@ fi
 API="$CAIRN_URL/api/v1"
 
 register() { curl -fsS -X POST --data-binary @- "$API/workflows?name=$1" >/dev/null; }
-# runs a workflow, waits for COMPLETE and prints the seconds it took
-timed_run() {
-  local t0 id state
-  t0=$(now)
-  id=$(curl -fsS -X POST -H 'Content-Type: application/json' -d "$2" "$API/runs" | sed 's/^{"id":"\([^"]*\)".*/\1/')
-  while :; do
-    state=$(curl -fsS "$API/runs/$id" | sed 's/.*"state":"\([A-Z_]*\)".*/\1/')
-    case "$state" in
-      COMPLETE) break ;;
-      EXECUTOR_ERROR|SYSTEM_ERROR|CANCELED) echo "run $id ended $state" >&2; exit 1 ;;
-    esac
-    sleep 0.02
-  done
-  echo "$(now) - $t0" | bc -l
-}
 
 register bench-scatter <<'CWL'
 cwlVersion: v1.2
@@ -83,10 +69,10 @@ CWL
 } | register bench-chain
 
 xs() { seq -s, 1 "$1"; }
-timed_run bench-scatter '{"workflow":"bench-scatter","inputs":{"xs":[1,2]}}' >/dev/null   # warm-up
+timed_run '{"workflow":"bench-scatter","inputs":{"xs":[1,2]}}' >/dev/null   # warm-up
 
-scatter=$(timed_run bench-scatter "{\"workflow\":\"bench-scatter\",\"inputs\":{\"xs\":[$(xs "$SCATTER")]}}")
-chain=$(timed_run bench-chain '{"workflow":"bench-chain","inputs":{}}')
+scatter=$(timed_run "{\"workflow\":\"bench-scatter\",\"inputs\":{\"xs\":[$(xs "$SCATTER")]}}")
+chain=$(timed_run '{"workflow":"bench-chain","inputs":{}}')
 
 work=$(mktemp -d); t0=$(now)
 for _ in $(seq "$SCATTER"); do /bin/true; done
@@ -105,7 +91,7 @@ if [[ "${HEAP:-0}" == 1 && -n "${CAIRN_HOME:-}" ]]; then
   used() { jcmd "$pid" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {print $(i+1); exit}}'; }
   jcmd "$pid" GC.run >/dev/null; before=$(used)
   big=$((SCATTER * 10))
-  t=$(timed_run bench-scatter "{\"workflow\":\"bench-scatter\",\"inputs\":{\"xs\":[$(xs "$big")]}}")
+  t=$(timed_run "{\"workflow\":\"bench-scatter\",\"inputs\":{\"xs\":[$(xs "$big")]}}")
   jcmd "$pid" GC.run >/dev/null; after=$(used)
   printf 'scatter of %d tasks: %.1f s; used heap after a full GC: %s before, %s after\n' "$big" "$t" "$before" "$after"
 fi
