@@ -401,13 +401,17 @@ class PoolsIT {
         }
         Map<String, String> env = Map.of("CAIRN_BACKENDS_DIR", Path.of(socket).getParent().getParent().toString());
         script(env, "bin/backends/docker", "stop");
-        // while dockerd is down nothing is known of the task: the step and the run wait, neither fails
-        for (int i = 0; i < 10; i++) {
-            Api.sleep(500);
-            String state = api.get("/api/v1/runs/" + run).expect(200).json().getString("state");
-            assertTrue(Set.of("QUEUED", "INITIALIZING", "RUNNING").contains(state), state);
+        try {
+            // while dockerd is down nothing is known of the task: the step and the run wait, neither fails
+            for (int i = 0; i < 10; i++) {
+                Api.sleep(500);
+                String state = api.get("/api/v1/runs/" + run).expect(200).json().getString("state");
+                assertTrue(Set.of("QUEUED", "INITIALIZING", "RUNNING").contains(state), state);
+            }
+        } finally {
+            // the other tests need dockerd, whatever happened here
+            script(env, "bin/backends/docker", "start");
         }
-        script(env, "bin/backends/docker", "start");
         JsonObject done = api.awaitEnd(run);
         assertEquals("COMPLETE", done.getString("state"), done::toString);
         assertEquals(sha256("again\n"), outputsOf(run).get("done"));
