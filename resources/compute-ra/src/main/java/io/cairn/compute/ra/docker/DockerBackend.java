@@ -42,6 +42,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -431,6 +432,11 @@ final class DockerBackend implements Backend {
             result = TaskState.SYSTEM_ERROR;
             code = null;
             message = LOST + " (the container ended with exit code " + exitCode + ")";
+        } else if (killedFromOutside(name, state, exitCode, startedAt)) {
+            result = TaskState.SYSTEM_ERROR;
+            code = null;
+            message = LOST + " (the container was stopped by a signal Cairn did not send; exit code " + exitCode
+                    + ")";
         } else if (!state.getString("Error", "").isEmpty() && startedAt == null) {
             result = TaskState.SYSTEM_ERROR;
             code = null;
@@ -447,6 +453,44 @@ final class DockerBackend implements Backend {
         record(name, container, result, code, message, startedAt, endedAt);
         remove(name);
         changed.signalAll();
+    }
+
+    /**
+     * Whether a container that ended on SIGTERM or SIGKILL (exit code 143 or 137) was stopped by someone other than
+     * the command: dockerd stopping its containers as it shuts down, or an operator's {@code docker stop}. Cairn's own
+     * kills (cancel, time limit) are settled before this is asked. dockerd logs a {@code kill} event for every signal
+     * it sends, before the container dies; a command that ends on a signal of its own making has none. When dockerd
+     * cannot answer the question it is going away, which is the case this is for.
+     */
+    private boolean killedFromOutside(String name, JsonObject state, int exitCode, Instant startedAt) {
+        if (exitCode != 137 && exitCode != 143 || state.getBoolean("OOMKilled", false)) {
+            return false;
+        }
+        long since = startedAt != null ? startedAt.getEpochSecond() - 1 : Instant.now().getEpochSecond() - 86_400;
+        String filters = "{\"type\":[\"container\"],\"container\":[\"" + name + "\"],\"event\":[\"kill\"]}";
+        String path = API + "/events?since=" + since + "&until=" + untilNow()
+                + "&filters=" + encode(filters);
+        try {
+            UnixHttpClient.Response events = http.send("GET", path, null, CALL);
+            if (!events.ok()) {
+                return true;
+            }
+            boolean killed = new String(events.body(), StandardCharsets.UTF_8).contains("\"kill\"");
+            if (killed) {
+                LOG.info(() -> "pool " + settings.poolName() + ": container " + name + " was stopped by a signal"
+                        + " from dockerd (exit code " + exitCode + "); the task counts as lost");
+            }
+            return killed;
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "pool " + settings.poolName() + ": dockerd did not answer for the events of " + name,
+                    e);
+            return true;
+        }
+    }
+
+    private static String untilNow() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() + "." + String.format(Locale.ROOT, "%09d", now.getNano());
     }
 
     /** Writes the container's whole log, demultiplexed, into the task's files, each replaced atomically. */

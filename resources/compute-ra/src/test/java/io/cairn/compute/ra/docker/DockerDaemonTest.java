@@ -198,6 +198,32 @@ class DockerDaemonTest {
     }
 
     @Test
+    void aSignalFromOutsideCairnMakesTheTaskLostButACommandsOwnSignalIsItsExit() throws InterruptedException,
+            IOException {
+        TaskSpec own = task(root, "suicide", "/bin/sh", "-c",
+                "sh -c 'kill -9 $$'; code=$?; exit $code"); // not PID 1, which signals from inside cannot kill
+        TaskSpec stopped = task(root, "stopped", "/bin/sh", "-c", "echo up; sleep 300");
+        try (DockerPool pool = pool(2); ComputeConnection connection = pool.connect()) {
+            String ownId = connection.submit(own);
+            TaskStatus ownStatus = connection.await(ownId, WAIT);
+            assertEquals(TaskState.EXECUTOR_ERROR, ownStatus.state(), ownStatus::toString);
+            assertEquals(137, ownStatus.exitCode(), "the command killed itself: that is its exit code");
+
+            String stoppedId = connection.submit(stopped);
+            awaitLog(connection, stoppedId, "up\n");
+            // what dockerd does to its containers when it shuts down, sent here by an outside client
+            int killed = DockerPool.docker().send("POST", DockerBackend.API + "/containers/" + stoppedId
+                    + "/kill?signal=KILL", null, Duration.ofSeconds(10)).status();
+            assertEquals(204, killed);
+            TaskStatus status = connection.await(stoppedId, WAIT);
+            assertEquals(TaskState.SYSTEM_ERROR, status.state(), status::toString);
+            assertNull(status.exitCode());
+            assertTrue(status.message().startsWith(DockerBackend.LOST), status::toString);
+            assertTrue(status.message().contains("exit code 137"), status::toString);
+        }
+    }
+
+    @Test
     void aNewBackendAdoptsRunningAndQueuedContainers() throws IOException, InterruptedException {
         TaskSpec running = task(root, "running", "/bin/sh", "-c", "echo run >> count.txt; echo up; "
                 + DockerPool.runUntilExists(root.resolve("running/work/release")));
