@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -289,6 +290,13 @@ class PoolsIT {
         Files.deleteIfExists(link);
         api.postJson("/api/v1/pools", dockerPool("it-late", link.toString())).expect(201);
         assertEquals("DOWN", api.get("/api/v1/pools/it-late").expect(200).json().getString("health"));
+        // the pool has a readiness check of its own, DOWN, which makes /health/ready DOWN (503)
+        JsonObject ready = api.get("/health/ready").expect(503).json();
+        assertEquals("DOWN", healthCheck(ready, "pool:it-late").getString("status"), ready::toString);
+        assertTrue(healthCheck(ready, "pool:it-late").getJsonObject("data").getString("reason").contains("socket"),
+                ready::toString);
+        assertEquals("UP", healthCheck(ready, "database").getString("status"), ready::toString);
+        assertEquals("UP", healthCheck(ready, "pool:local").getString("status"), ready::toString);
         api.registerTool("pools-digest", DIGEST);
         String input = api.upload("late.txt", "b\na\n".getBytes(StandardCharsets.UTF_8));
         String run = api.submit("{\"tool\": \"pools-digest\", \"pool\": \"it-late\", \"inputs\": {\"data\": {\"class\": \"File\","
@@ -305,7 +313,22 @@ class PoolsIT {
         assertFalse(done.containsKey("message") && done.getString("message", "").startsWith("waiting"), done::toString);
         assertEquals(sha256("a\nb\n"), outputsOf(run).get("sorted"));
         assertEquals("UP", api.get("/api/v1/pools/it-late").expect(200).json().getString("health"));
+        // the check follows within one refresh period (5 s)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!healthCheck(api.get("/health/ready").json(), "pool:it-late").getString("status").equals("UP")) {
+            assertTrue(System.nanoTime() < deadline, () -> api.get("/health/ready").text());
+            Api.sleep(500);
+        }
         api.delete("/api/v1/pools/it-late").expect(204);
+        JsonObject after = api.get("/health/ready").json();
+        assertTrue(after.getJsonArray("checks").stream().map(JsonValue::asJsonObject)
+                .noneMatch(check -> check.getString("name").equals("pool:it-late")), after::toString);
+    }
+
+    static JsonObject healthCheck(JsonObject health, String name) {
+        return health.getJsonArray("checks").stream().map(JsonValue::asJsonObject)
+                .filter(check -> check.getString("name").equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + name + " in " + health));
     }
 
     static final String SLOW = """

@@ -181,7 +181,8 @@ class ToolRunIT {
         assertEquals("UP", local.getString("health"));
         assertEquals(2, local.getInt("slots"));
         String ready = api.get("/health/ready").expect(200).text();
-        assertTrue(ready.contains("\"database\"") && ready.contains("\"pools\""), ready);
+        assertTrue(ready.contains("\"database\"") && ready.contains("\"pools\"")
+                && ready.contains("\"pool:local\""), ready);
         assertTrue(api.get("/openapi").expect(200).text().contains("/api/v1/runs"));
     }
 

@@ -1,6 +1,7 @@
 package io.cairn.api;
 
 import io.cairn.compute.PoolKinds;
+import io.cairn.health.PoolHealthMonitor;
 import io.cairn.platform.JsonValues;
 import io.cairn.platform.Problem;
 import io.cairn.pools.boundary.Pools;
@@ -40,6 +41,9 @@ public class PoolsResource {
 
     @Inject
     Pools pools;
+
+    @Inject
+    PoolHealthMonitor health;
 
     @Context
     UriInfo uri;
@@ -91,6 +95,7 @@ public class PoolsResource {
             throw Problem.badRequest("'name' must be the new pool's name (a string)");
         }
         Pools.PoolView created = pools.create((String) name, definition(map));
+        health.refresh();
         return Response.created(uri.getBaseUriBuilder().path("v1/pools/{name}").build(created.name()))
                 .entity(json(created)).build();
     }
@@ -104,13 +109,16 @@ public class PoolsResource {
             throw Problem.badRequest("'name' in the body (" + JsonValues.write(map.get("name"))
                     + ") differs from the pool in the path ('" + name + "'); pools cannot be renamed");
         }
-        return json(pools.update(name, definition(map)));
+        Pools.PoolView updated = pools.update(name, definition(map));
+        health.refresh();
+        return json(updated);
     }
 
     @DELETE
     @Path("{name}")
     public Response delete(@PathParam("name") String name) {
         pools.delete(name);
+        health.refresh();
         return Response.noContent().build();
     }
 

@@ -1,6 +1,7 @@
 package io.cairn.portal;
 
 import io.cairn.compute.PoolKinds;
+import io.cairn.health.PoolHealthMonitor;
 import io.cairn.platform.Problem;
 import io.cairn.pools.boundary.Pools;
 import io.cairn.pools.control.ComputeGateway;
@@ -73,6 +74,9 @@ public class PoolsBacking {
     @Inject
     Pools pools;
 
+    @Inject
+    PoolHealthMonitor health;
+
     private List<Row> rows;
 
     private String name;
@@ -102,6 +106,7 @@ public class PoolsBacking {
             Map<String, String> props = lines("Properties", properties);
             Map<String, String> refs = lines("Secrets", secrets);
             pools.create(name == null ? null : name.trim(), new Pools.Definition(kind, props, refs));
+            health.refresh();
             Messages.info("Pool created", "Pool " + name.trim() + " can be used now.");
             return "pools?faces-redirect=true";
         } catch (RuntimeException e) {
@@ -113,6 +118,7 @@ public class PoolsBacking {
     public String remove(String pool) {
         try {
             pools.delete(pool);
+            health.refresh();
             Messages.info("Pool removed", "Pool " + pool + " was removed.");
             return "pools?faces-redirect=true";
         } catch (RuntimeException e) {
