@@ -24,6 +24,21 @@ configure_server() {
     touch "$marker.restart"
     touch "$marker"
   fi
+  # Nothing but the HTTP listeners listens beyond loopback: the ORB listeners go to 127.0.0.1, the
+  # JMX connector (unused: asadmin and the console use the admin listener) and the JMS broker
+  # (unused) are off, and the EJB timer database runs without H2's TCP server (AUTO_SERVER), which
+  # would listen on every interface. Domains made before this setting get it once, with a restart.
+  if [[ ! -f "$STATE_DIR/server.loopback" ]]; then
+    local iiop=configs.config.server-config.iiop-service.iiop-listener
+    asadmin set "$iiop.orb-listener-1.address=127.0.0.1" "$iiop.SSL.address=127.0.0.1" \
+      "$iiop.SSL_MUTUALAUTH.address=127.0.0.1" \
+      "configs.config.server-config.admin-service.jmx-connector.system.enabled=false" \
+      "configs.config.server-config.jms-service.type=DISABLED" \
+      "resources.jdbc-connection-pool.__TimerPool.property.URL=jdbc:h2:\${com.sun.aas.instanceRoot}/lib/databases/ejbtimer" \
+      >/dev/null
+    touch "$marker.restart"
+    touch "$STATE_DIR/server.loopback"
+  fi
   # Host names the portal and API answer to (see HostCheckFilter): loopback names, this machine's
   # names, and whatever CAIRN_ALLOWED_HOSTS adds (comma-separated; * allows any)
   local hosts="localhost,127.0.0.1,[::1],$(hostname -s 2>/dev/null || true),$(hostname -f 2>/dev/null || true)"

@@ -40,7 +40,8 @@ public class PoolHealthMonitor {
         Optional<PoolHealthChecks.Registrar> registrar = PayaraHealthRegistrar.find();
         // the key prefix keeps the checks of one domain apart from another deployment's in the same server
         registrar.ifPresent(found -> checks = new PoolHealthChecks(found, "cairn#"));
-        refresh();
+        // no ping here: while the application starts, the connector resources of the EAR's own adapter are not
+        // bound yet (the lookups would fail and be logged as SEVERE); the first tick comes within 5 s
     }
 
     @PreDestroy
