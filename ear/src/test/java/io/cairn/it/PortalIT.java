@@ -2,6 +2,7 @@ package io.cairn.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -143,6 +144,74 @@ class PortalIT {
         row.findElement(By.linkText(runId)).click();
         waitFor(PAGE, d -> d.getCurrentUrl().contains("/run.xhtml?id=" + runId));
         assertEquals("COMPLETE", text(By.id("run:state")));
+    }
+
+    static final String ECHO_THEN_CAT = """
+            cwlVersion: v1.2
+            class: Workflow
+            label: says a word and copies it
+            inputs: {word: string}
+            outputs:
+              copy: {type: File, outputSource: second/out}
+            steps:
+              first:
+                run:
+                  class: CommandLineTool
+                  baseCommand: echo
+                  inputs: {w: {type: string, inputBinding: {position: 1}}}
+                  stdout: said.txt
+                  outputs: {out: stdout}
+                in: {w: word}
+                out: [out]
+              second:
+                run:
+                  class: CommandLineTool
+                  baseCommand: cat
+                  inputs: {f: {type: File, inputBinding: {position: 1}}}
+                  stdout: copy.txt
+                  outputs: {out: stdout}
+                in: {f: first/out}
+                out: [out]
+            """;
+
+    @Test
+    void registersAWorkflowRunsItAndShowsItsSteps() throws Exception {
+        browser.get(base + "/");
+        browser.findElement(By.linkText("Workflows")).click();
+        waitFor(PAGE, d -> d.getCurrentUrl().contains("/workflows.xhtml"));
+        assertEquals("Workflows", text(By.tagName("h1")));
+        browser.findElement(By.id("register:name")).sendKeys("echo-cat-portal");
+        browser.findElement(By.id("register:document")).sendKeys(ECHO_THEN_CAT);
+        browser.findElement(By.id("register:submit")).click();
+
+        waitFor(PAGE, d -> d.getCurrentUrl().contains("/workflow.xhtml"));
+        assertEquals("echo-cat-portal workflow, version 1", text(By.tagName("h1")));
+        assertTrue(text(By.tagName("main")).contains("says a word and copies it"));
+        labelled("word").sendKeys("pebble");
+        browser.findElement(By.id("run:submit")).click();
+
+        waitFor(PAGE, d -> d.getCurrentUrl().contains("/run.xhtml?id="));
+        String runId = browser.getCurrentUrl().replaceAll(".*[?&]id=([^&]+).*", "$1");
+        assertEquals("Run of echo-cat-portal workflow v1", text(By.tagName("h1")));
+        waitFor(RUN, d -> List.of("COMPLETE", "EXECUTOR_ERROR", "SYSTEM_ERROR", "CANCELED").contains(text(By.id("run:state"))));
+        assertEquals("COMPLETE", text(By.id("run:state")), () -> "run page: " + text(By.tagName("main")));
+        // one row per step instance, both done once
+        waitFor(PAGE, d -> d.findElements(By.cssSelector("tbody[id='run:steps_data'] tr")).size() == 2);
+        List<WebElement> rows = browser.findElements(By.cssSelector("tbody[id='run:steps_data'] tr"));
+        assertTrue(rows.get(0).getText().startsWith("first COMPLETE 1"), rows.get(0).getText());
+        assertTrue(rows.get(1).getText().startsWith("second COMPLETE 1"), rows.get(1).getText());
+        assertTrue(browser.findElements(By.id("cmd")).isEmpty(), "a workflow run has steps, not one command line");
+        WebElement download = browser.findElement(By.id("run:outputs")).findElement(By.linkText("copy.txt"));
+        assertArrayEquals("pebble\n".getBytes(StandardCharsets.UTF_8), api.get(download.getAttribute("href")).expect(200).bytes());
+        assertEquals(2, api.get("/api/v1/runs/" + runId + "/steps").expect(200).json().getJsonArray("items").size());
+
+        browser.findElement(By.linkText("Workflows")).click();
+        waitFor(PAGE, d -> d.getCurrentUrl().contains("/workflows.xhtml"));
+        assertFalse(browser.findElement(By.id("workflows:table")).findElements(By.linkText("echo-cat-portal")).isEmpty());
+        browser.findElement(By.linkText("Tools")).click();
+        waitFor(PAGE, d -> d.getCurrentUrl().contains("/index.xhtml") || d.getCurrentUrl().endsWith("/"));
+        assertTrue(browser.findElement(By.id("tools:table")).findElements(By.linkText("echo-cat-portal")).isEmpty(),
+                "workflows are listed apart from tools");
     }
 
     @Test

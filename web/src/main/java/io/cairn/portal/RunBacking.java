@@ -5,6 +5,7 @@ import io.cairn.compute.LogStream;
 import io.cairn.runs.batch.RunJobs;
 import io.cairn.runs.boundary.Runs;
 import io.cairn.runs.entity.Run;
+import io.cairn.runs.entity.StepRun;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
@@ -73,6 +74,7 @@ public class RunBacking implements Serializable {
     private long stdoutOffset;
     private long stderrOffset;
     private List<OutputRow> outputs = List.of();
+    private List<StepRun> steps = List.of();
 
     public void load() {
         if (run == null) {
@@ -87,6 +89,9 @@ public class RunBacking implements Serializable {
         } catch (RuntimeException e) {
             problem = Messages.reason(e);
             return;
+        }
+        if (run.runsAsWorkflow()) {
+            steps = runs.steps(id);
         }
         stdoutOffset = append(stdout, LogStream.STDOUT, stdoutOffset);
         stderrOffset = append(stderr, LogStream.STDERR, stderrOffset);
@@ -173,6 +178,11 @@ public class RunBacking implements Serializable {
 
     public String getStderr() {
         return stderr.toString();
+    }
+
+    /** The step instances of a workflow run, in the order they were planned; empty for a tool's run. */
+    public List<StepRun> getSteps() {
+        return steps;
     }
 
     public List<OutputRow> getOutputs() {

@@ -1,6 +1,8 @@
 package io.cairn.portal;
 
 import io.cairn.cwl.CommandLineTool;
+import io.cairn.cwl.InputParameter;
+import io.cairn.cwl.Workflow;
 import io.cairn.files.boundary.FileStore;
 import io.cairn.files.entity.StoredFile;
 import io.cairn.platform.Problem;
@@ -24,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.primefaces.model.file.UploadedFile;
 
-/** A tool's page: its document and a run form generated from its CWL inputs. */
+/** A tool's or a workflow's page: its document and a run form generated from its CWL inputs. */
 @Named
 @ViewScoped
 public class ToolBacking implements Serializable {
@@ -48,6 +50,7 @@ public class ToolBacking implements Serializable {
 
     private String name;
     private Integer version;
+    private boolean workflow;
     private boolean found;
     private String problem;
     private String label;
@@ -61,18 +64,34 @@ public class ToolBacking implements Serializable {
             return;
         }
         try {
-            ToolVersion tool = catalog.version(name, version);
-            CommandLineTool parsed = catalog.parsed(tool);
+            List<InputParameter> inputs;
+            ToolVersion tool;
+            if (workflow) {
+                tool = catalog.version(ToolCatalog.WORKFLOW, name, version);
+                Workflow parsed = catalog.workflow(tool);
+                label = parsed.label();
+                inputs = parsed.inputs();
+            } else {
+                tool = catalog.version(name, version);
+                CommandLineTool parsed = catalog.parsed(tool);
+                label = parsed.label();
+                inputs = parsed.inputs();
+            }
             version = tool.getVersion();
-            label = parsed.label();
             document = tool.getDocument();
-            parsed.inputs().forEach(input -> fields.add(new InputField(input)));
+            inputs.forEach(input -> fields.add(new InputField(input)));
             pools = gateway.poolNames();
             pool = pools.contains("local") || pools.isEmpty() ? "local" : pools.get(0);
             found = true;
         } catch (RuntimeException e) {
             problem = Messages.reason(e);
         }
+    }
+
+    /** The page of a workflow: the same form, for a Workflow of the registry. */
+    public void loadWorkflow() {
+        workflow = true;
+        load();
     }
 
     /** Submits the form as a run and opens the run's page. */
@@ -94,7 +113,7 @@ public class ToolBacking implements Serializable {
             return null;
         }
         try {
-            Run run = runs.create(new RunRequest(name, version, inputs, pool));
+            Run run = runs.create(new RunRequest(name, version, inputs, pool, workflow));
             jobs.start(run.getId());
             return "/run?faces-redirect=true&id=" + run.getId();
         } catch (RuntimeException e) {
@@ -186,6 +205,10 @@ public class ToolBacking implements Serializable {
 
     public void setVersion(Integer version) {
         this.version = version;
+    }
+
+    public boolean isWorkflow() {
+        return workflow;
     }
 
     public boolean isFound() {
