@@ -6,7 +6,9 @@
 #   (4) with HEAP=1: the server's used heap before and after a scatter of 10x SCATTER tasks
 # Starts its own server from the built EAR (ear/target/cairn.ear) with its own CAIRN_HOME and
 # ports and a local pool of SLOTS (default 2) slots, unless CAIRN_URL names a running one; stops
-# what it starts. Timings are wall clock from submit to COMPLETE, polled every 20 ms.
+# what it starts. Timings are wall clock from submit to COMPLETE, polled every 20 ms. Runs are
+# submitted with "cache": false: a server that ran the bench before would otherwise serve every
+# task from its call cache and the figures would measure the cache, not the dispatch.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCATTER="${SCATTER:-1000}"
@@ -66,13 +68,13 @@ CWL
     fi
     echo "      outputs: {o: stdout}"
   done
-} | register bench-chain
+} | register "bench-chain-$CHAIN"
 
 xs() { seq -s, 1 "$1"; }
-timed_run '{"workflow":"bench-scatter","inputs":{"xs":[1,2]}}' >/dev/null   # warm-up
+timed_run '{"workflow":"bench-scatter","cache":false,"inputs":{"xs":[1,2]}}' >/dev/null   # warm-up
 
-scatter=$(timed_run "{\"workflow\":\"bench-scatter\",\"inputs\":{\"xs\":[$(xs "$SCATTER")]}}")
-chain=$(timed_run '{"workflow":"bench-chain","inputs":{}}')
+scatter=$(timed_run "{\"workflow\":\"bench-scatter\",\"cache\":false,\"inputs\":{\"xs\":[$(xs "$SCATTER")]}}")
+chain=$(timed_run '{"workflow":"bench-chain-'"$CHAIN"'","cache":false,"inputs":{}}')
 
 work=$(mktemp -d); t0=$(now)
 for _ in $(seq "$SCATTER"); do /bin/true; done
@@ -91,7 +93,7 @@ if [[ "${HEAP:-0}" == 1 && -n "${CAIRN_HOME:-}" ]]; then
   used() { jcmd "$pid" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {print $(i+1); exit}}'; }
   jcmd "$pid" GC.run >/dev/null; before=$(used)
   big=$((SCATTER * 10))
-  t=$(timed_run "{\"workflow\":\"bench-scatter\",\"inputs\":{\"xs\":[$(xs "$big")]}}")
+  t=$(timed_run "{\"workflow\":\"bench-scatter\",\"cache\":false,\"inputs\":{\"xs\":[$(xs "$big")]}}")
   jcmd "$pid" GC.run >/dev/null; after=$(used)
   printf 'scatter of %d tasks: %.1f s; used heap after a full GC: %s before, %s after\n' "$big" "$t" "$before" "$after"
 fi

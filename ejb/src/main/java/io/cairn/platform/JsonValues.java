@@ -1,6 +1,5 @@
 package io.cairn.platform;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -9,6 +8,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParsingException;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -24,12 +24,19 @@ import java.util.Map;
  */
 public final class JsonValues {
 
+    /**
+     * Looked up once: each of {@code Json}'s static factories looks the provider up again through the service
+     * loader, which in the server scans the application's class path, and that was most of the cost of staging a
+     * workflow's step instance.
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private JsonValues() {
     }
 
     /** Parses JSON text to plain Java values; malformed text gives a {@link Problem}. */
     public static Object parse(String text, String what) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             return toJava(reader.readValue());
         } catch (JsonParsingException e) {
             var location = e.getLocation();
@@ -86,12 +93,12 @@ public final class JsonValues {
             return json;
         }
         if (value instanceof Map<?, ?> map) {
-            JsonObjectBuilder builder = Json.createObjectBuilder();
+            JsonObjectBuilder builder = JSON.createObjectBuilder();
             map.forEach((k, v) -> builder.add(String.valueOf(k), toJson(v)));
             return builder.build();
         }
         if (value instanceof Iterable<?> items) {
-            JsonArrayBuilder builder = Json.createArrayBuilder();
+            JsonArrayBuilder builder = JSON.createArrayBuilder();
             items.forEach(v -> builder.add(toJson(v)));
             return builder.build();
         }
@@ -99,18 +106,18 @@ public final class JsonValues {
             return b ? JsonValue.TRUE : JsonValue.FALSE;
         }
         if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            return Json.createValue(((Number) value).longValue());
+            return JSON.createValue(((Number) value).longValue());
         }
         if (value instanceof BigInteger big) {
-            return Json.createValue(big);
+            return JSON.createValue(big);
         }
         if (value instanceof BigDecimal big) {
-            return Json.createValue(big);
+            return JSON.createValue(big);
         }
         if (value instanceof Number number) {
-            return Json.createValue(number.doubleValue());
+            return JSON.createValue(number.doubleValue());
         }
-        return Json.createValue(String.valueOf(value));
+        return JSON.createValue(String.valueOf(value));
     }
 
     /** Writes plain Java values as compact JSON text. */

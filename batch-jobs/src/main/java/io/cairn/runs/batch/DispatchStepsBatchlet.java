@@ -9,6 +9,7 @@ import io.cairn.platform.CairnSettings;
 import io.cairn.platform.Problem;
 import io.cairn.pools.control.ComputeGateway;
 import io.cairn.runs.boundary.Runs;
+import io.cairn.runs.control.UnfinishedSteps;
 import io.cairn.runs.control.WorkflowExecutor;
 import io.cairn.runs.entity.RunState;
 import io.cairn.runs.entity.StepRun;
@@ -21,6 +22,7 @@ import jakarta.inject.Named;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,20 +33,24 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs a workflow's DAG: plans, submits every ready step instance to the run's pool (the pool
- * runs as many at once as it has slots and queues the rest), waits until one of the submitted
- * instances ends, records it, and plans again, until the DAG is done or a step instance failed.
- * Each backend id is committed before it is waited on. A stop request cancels every running step
- * instance on its backend.
+ * Runs a workflow's DAG: plans, stages and submits every ready step instance to the run's pool in
+ * rounds (one transaction to stage a round, one to record its backend ids; the pool runs as many
+ * at once as it has slots and queues the rest), waits until one of the submitted instances ends
+ * (the pool wakes it, {@link ComputeConnection#awaitAny}), records the ends, and plans again when
+ * an end can change the plan: a failure, a retry, or the last instance of a step
+ * ({@link UnfinishedSteps}). Until the DAG is done or a step instance failed. Each backend id is
+ * committed before it is waited on. A stop request cancels every running step instance on its
+ * backend.
  */
 @Named
 @Dependent
 public class DispatchStepsBatchlet extends AbstractBatchlet {
 
     private static final Logger LOG = Logger.getLogger(DispatchStepsBatchlet.class.getName());
-    /** Shortest and longest pause between looks at the running instances. */
-    private static final long MIN_PAUSE_MS = 5;
+    /** Longest wait for an end before the dispatcher looks at a stop request, a due retry or a cancel. */
     private static final long MAX_PAUSE_MS = 250;
+    /** Step instances staged in one transaction and submitted on one connection. */
+    private static final int ROUND = 100;
 
     @Inject
     @BatchProperty
@@ -67,10 +73,17 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
     /** Step instances already recorded as RUNNING by this dispatcher, so that a poll writes changes only. */
     private final Set<String> seenRunning = new HashSet<>();
 
+    /** Why the pool was last found down, for the instances that wait for it. */
+    private String poolDownReason = "";
+
     @Override
     public String process() {
         String pool = runs.find(runId).getPool();
         Duration poolWait = settings.retryDelay();
+        List<WorkflowExecutor.Running> running = new ArrayList<>();
+        UnfinishedSteps unfinished = null;
+        Instant wakeAt = null;
+        boolean plan = true;
         while (true) {
             boolean poolDown = false;
             if (stopRequested || executor.state(runId) == RunState.CANCELING) {
@@ -78,58 +91,102 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 executor.canceled(runId, "canceled on request");
                 return BatchStatus.STOPPED.name();
             }
-            WorkflowExecutor.Advance next = executor.advance(runId);
-            if (next.done()) {
-                // a failed step ends the run; what else still runs is of no use now
-                next.running().forEach(r -> cancel(pool, r.backendId()));
-                return executor.state(runId).name();
-            }
-            List<WorkflowExecutor.Running> running = new ArrayList<>(next.running());
-            boolean endedHere = false;
-            Instant wakeAt = next.wakeAt();
-            Map<String, String> submitted = new LinkedHashMap<>();
-            for (String stepId : next.queued()) {
-                TaskSpec spec = executor.stageStep(stepId);
-                if (spec == null) {
-                    // served from the call cache, or refused while staging: plan again at once
-                    endedHere = true;
-                    continue;
+            List<String> queued = List.of();
+            if (plan) {
+                WorkflowExecutor.Advance next = executor.advance(runId);
+                if (next.done()) {
+                    // a failed step ends the run; what else still runs is of no use now
+                    next.running().forEach(r -> cancel(pool, r.backendId()));
+                    return executor.state(runId).name();
                 }
+                running = new ArrayList<>(next.running());
+                unfinished = new UnfinishedSteps(next.unfinished());
+                wakeAt = next.wakeAt();
+                queued = next.queued();
+                plan = false;
+            }
+            for (int from = 0; from < queued.size(); from += ROUND) {
+                List<String> round = queued.subList(from, Math.min(queued.size(), from + ROUND));
+                Map<String, TaskSpec> staged = executor.stageSteps(round);
+                if (staged.size() < round.size()) {
+                    // served from the call cache, or refused while staging: plan again at once
+                    plan = true;
+                }
+                Map<String, String> submitted = new LinkedHashMap<>();
                 try (ComputeConnection connection = gateway.connect(pool)) {
-                    String backendId = connection.submit(spec);
-                    submitted.put(stepId, backendId);
-                    running.add(new WorkflowExecutor.Running(stepId, backendId, pool));
-                } catch (IllegalArgumentException e) {
-                    executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
-                } catch (ComputeException | Problem e) {
-                    Optional<String> down = gateway.downReason(pool);
-                    if (down.isEmpty()) {
-                        executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
-                        continue;
+                    for (Map.Entry<String, TaskSpec> entry : staged.entrySet()) {
+                        String stepId = entry.getKey();
+                        if (poolDown) {
+                            executor.waitForPool(stepId, wakeAt, StepRun.POOL_WAIT + pool + ": " + poolDownReason);
+                            continue;
+                        }
+                        try {
+                            String backendId = connection.submit(entry.getValue());
+                            submitted.put(stepId, backendId);
+                            running.add(new WorkflowExecutor.Running(stepId, backendId, pool));
+                        } catch (IllegalArgumentException e) {
+                            executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
+                            plan = true;
+                        } catch (ComputeException | Problem e) {
+                            Optional<String> down = gateway.downReason(pool);
+                            if (down.isEmpty()) {
+                                executor.failStep(stepId, "the pool refused the task: " + e.getMessage());
+                                plan = true;
+                                continue;
+                            }
+                            // the pool is down: the instance stays queued, staged, and is submitted again later
+                            Instant at = Instant.now().plus(poolWait);
+                            poolDownReason = down.get();
+                            executor.waitForPool(stepId, at, StepRun.POOL_WAIT + pool + ": " + poolDownReason);
+                            wakeAt = wakeAt == null || at.isBefore(wakeAt) ? at : wakeAt;
+                            poolDown = true;
+                        }
                     }
-                    // the pool is down: the instance stays queued, staged, and is submitted again later
+                } catch (ComputeException | Problem e) {
+                    // no connection to the pool at all: what is not submitted waits for it like a pool that is down
                     Instant at = Instant.now().plus(poolWait);
-                    executor.waitForPool(stepId, at, StepRun.POOL_WAIT + pool + ": " + down.get());
+                    poolDownReason = gateway.downReason(pool).orElse(e.getMessage());
+                    for (String stepId : staged.keySet()) {
+                        if (!submitted.containsKey(stepId)) {
+                            executor.waitForPool(stepId, at, StepRun.POOL_WAIT + pool + ": " + poolDownReason);
+                        }
+                    }
                     wakeAt = wakeAt == null || at.isBefore(wakeAt) ? at : wakeAt;
                     poolDown = true;
                 }
-            }
-            // one transaction for the round, committed before anyone waits on these tasks (a crash before it
-            // submits them again under the same task ids, which every backend takes as the same task)
-            if (!submitted.isEmpty()) {
-                executor.recordSubmitted(submitted);
+                // one transaction for the round, committed before anyone waits on these tasks (a crash before it
+                // submits them again under the same task ids, which every backend takes as the same task)
+                if (!submitted.isEmpty()) {
+                    executor.recordSubmitted(submitted);
+                }
             }
             if (poolDown) {
                 poolWait = poolWait.multipliedBy(2).compareTo(settings.retryMaxDelay()) > 0 ? settings.retryMaxDelay()
                         : poolWait.multipliedBy(2);
-            } else {
+            } else if (!queued.isEmpty()) {
                 poolWait = settings.retryDelay();
             }
-            if (!running.isEmpty() && !endedHere) {
-                waitForAnEnd(pool, running, wakeAt);
-            } else if (running.isEmpty() && !endedHere && wakeAt != null) {
-                // only retries or a pool that is down are left: wait for the first to be due
-                waitUntil(wakeAt);
+            if (plan) {
+                continue;
+            }
+            if (!running.isEmpty()) {
+                Map<String, RunState> ended = waitForAnEnd(pool, running, wakeAt);
+                if (ended == null) {
+                    // a retry is due, a cancel or stop was asked
+                    plan = true;
+                    continue;
+                }
+                running.removeIf(r -> ended.containsKey(r.stepId()));
+                // an end that failed or waits for a retry changes the run; one that completed its step may make
+                // others ready; the other ends change nothing to plan
+                plan = ended.values().stream().anyMatch(state -> state != RunState.COMPLETE)
+                        | unfinished.end(ended.keySet());
+            } else {
+                if (wakeAt != null) {
+                    // only retries or a pool that is down are left: wait for the first to be due
+                    waitUntil(wakeAt);
+                }
+                plan = true;
             }
         }
     }
@@ -145,27 +202,41 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
     }
 
     /**
-     * Returns once at least one of the running instances has ended and been recorded, a retry is
-     * due ({@code wakeAt}, may be null), or a stop is asked.
+     * Waits until at least one of the running instances has ended and records the ends, in one transaction.
+     *
+     * @return the state each ended instance is in now, or null when a retry is due ({@code wakeAt}, may be null),
+     *         a cancel or a stop was asked before any ended
      */
-    private void waitForAnEnd(String pool, List<WorkflowExecutor.Running> running, Instant wakeAt) {
-        long pause = MIN_PAUSE_MS;
+    private Map<String, RunState> waitForAnEnd(String pool, List<WorkflowExecutor.Running> running, Instant wakeAt) {
         long checkStopAt = System.nanoTime() + settings.pollSeconds() * 1_000_000_000L;
         boolean unanswered = false;
+        Map<String, String> stepOf = new HashMap<>();
+        running.forEach(r -> stepOf.put(r.backendId(), r.stepId()));
         while (!stopRequested) {
-            if (wakeAt != null && !Instant.now().isBefore(wakeAt)) {
-                return;
+            Instant now = Instant.now();
+            if (wakeAt != null && !now.isBefore(wakeAt)) {
+                return null;
+            }
+            long waitMs = MAX_PAUSE_MS;
+            if (wakeAt != null) {
+                waitMs = Math.max(1, Math.min(waitMs, Duration.between(now, wakeAt).toMillis()));
             }
             Map<String, TaskStatus> ended = new LinkedHashMap<>();
             boolean failed = false;
             try (ComputeConnection connection = gateway.connect(pool)) {
-                for (WorkflowExecutor.Running r : running) {
-                    TaskStatus status = connection.status(r.backendId());
+                // returns at the first end (the pool signals it), or after the pause
+                Map<String, TaskStatus> statuses = connection.awaitAny(stepOf.keySet(), Duration.ofMillis(waitMs));
+                for (Map.Entry<String, TaskStatus> entry : statuses.entrySet()) {
+                    String stepId = stepOf.get(entry.getKey());
+                    TaskStatus status = entry.getValue();
+                    if (stepId == null) {
+                        continue;
+                    }
                     if (status.state().isTerminal()) {
-                        ended.put(r.stepId(), status);
-                    } else if (status.state() == TaskState.RUNNING && seenRunning.add(r.stepId())) {
+                        ended.put(stepId, status);
+                    } else if (status.state() == TaskState.RUNNING && seenRunning.add(stepId)) {
                         // only the change is written
-                        executor.observe(r.stepId(), status);
+                        executor.observe(stepId, status);
                     }
                 }
             } catch (ComputeException e) {
@@ -176,25 +247,24 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                     unanswered = true;
                 }
                 failed = true;
+                sleep(MAX_PAUSE_MS);
             }
             if (unanswered && !failed) {
                 LOG.info(() -> "run " + runId + ": pool " + pool + " answers again");
                 unanswered = false;
             }
             if (!ended.isEmpty()) {
-                executor.finishSteps(ended);
                 seenRunning.removeAll(ended.keySet());
-                return;
+                return executor.finishSteps(ended);
             }
             if (System.nanoTime() > checkStopAt) {
                 if (executor.state(runId) == RunState.CANCELING) {
-                    return;
+                    return null;
                 }
                 checkStopAt = System.nanoTime() + settings.pollSeconds() * 1_000_000_000L;
             }
-            sleep(pause);
-            pause = Math.min(MAX_PAUSE_MS, pause * 2);
         }
+        return null;
     }
 
     @Override

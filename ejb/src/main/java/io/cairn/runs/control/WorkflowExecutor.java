@@ -37,6 +37,7 @@ import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,11 +65,14 @@ public class WorkflowExecutor {
      * @param queued  step instances to stage and submit
      * @param running step instances submitted and not yet ended
      * @param wakeAt  when the first step instance waiting for a retry is due, or null
+     * @param unfinished the step key of every instance not yet ended (queued, running or waiting for a retry), by
+     *                   instance id: with it the dispatcher knows which ends can make another step ready
      */
-    public record Advance(boolean done, List<String> queued, List<Running> running, Instant wakeAt) {
+    public record Advance(boolean done, List<String> queued, List<Running> running, Instant wakeAt,
+                          Map<String, String> unfinished) {
 
         public Advance(boolean done, List<String> queued, List<Running> running) {
-            this(done, queued, running, null);
+            this(done, queued, running, null, Map.of());
         }
     }
 
@@ -111,8 +115,10 @@ public class WorkflowExecutor {
         List<String> queued = new ArrayList<>();
         Instant now = Instant.now();
         Instant wakeAt = null;
+        Map<String, String> unfinished = new HashMap<>();
         for (StepRun s : steps) {
             if (!s.getState().isTerminal()) {
+                unfinished.put(s.getId(), s.getStepKey());
                 if (s.getBackendId() != null) {
                     running.add(new Running(s.getId(), s.getBackendId(), run.getPool()));
                 } else if (s.isDue(now)) {
@@ -151,10 +157,11 @@ public class WorkflowExecutor {
                 StepRun step = new StepRun(runId, task.key(), seq++, JsonValues.write(task.inputs()));
                 em.persist(step);
                 queued.add(step.getId());
+                unfinished.put(step.getId(), step.getStepKey());
             }
         }
         run.moveTo(RunState.RUNNING);
-        return new Advance(false, queued, running, wakeAt);
+        return new Advance(false, queued, running, wakeAt, unfinished);
     }
 
     /** Records the workflow's outputs once its DAG is complete; the run ends COMPLETE. */
@@ -231,6 +238,23 @@ public class WorkflowExecutor {
                 step.getStderrPath());
     }
 
+    /**
+     * Stages several step instances in one transaction, as {@link #stageStep} does each.
+     *
+     * @return the tasks to submit by instance id, in the order given; an instance that ended here (served from the
+     *         call cache, refused while staging) is left out
+     */
+    public Map<String, TaskSpec> stageSteps(List<String> stepIds) {
+        Map<String, TaskSpec> specs = new LinkedHashMap<>();
+        for (String stepId : stepIds) {
+            TaskSpec spec = stageStep(stepId);
+            if (spec != null) {
+                specs.put(stepId, spec);
+            }
+        }
+        return specs;
+    }
+
     /** Records the backend id of a step instance's task; committed before anyone waits on it. */
     public void recordSubmitted(String stepId, String backendId) {
         StepRun step = step(stepId);
@@ -245,9 +269,18 @@ public class WorkflowExecutor {
         backendIds.forEach((stepId, backendId) -> step(stepId).recordBackendId(backendId));
     }
 
-    /** Ends several step instances in one transaction; see {@link #finishStep(String, TaskStatus)}. */
-    public void finishSteps(Map<String, TaskStatus> ended) {
-        ended.forEach(this::finishStep);
+    /**
+     * Ends several step instances in one transaction; see {@link #finishStep(String, TaskStatus)}.
+     *
+     * @return the state each instance is in afterwards (QUEUED for one that waits for a retry)
+     */
+    public Map<String, RunState> finishSteps(Map<String, TaskStatus> ended) {
+        Map<String, RunState> states = new LinkedHashMap<>();
+        ended.forEach((stepId, status) -> {
+            finishStep(stepId, status);
+            states.put(stepId, step(stepId).getState());
+        });
+        return states;
     }
 
     /** Keeps a staged step instance queued until {@code at}: its pool is down. */

@@ -1,6 +1,9 @@
 package io.cairn.compute;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A handle on one compute pool. Every method throws {@link ComputeException} when the backend
@@ -30,6 +33,38 @@ public interface ComputeConnection extends AutoCloseable {
      * return as soon as it finishes; others poll.
      */
     TaskStatus await(String backendId, Duration timeout);
+
+    /**
+     * Waits until at least one of these tasks has reached a terminal state or the timeout passes, whichever comes
+     * first, and returns the status of every one of them at that moment, in the order given. This is how a caller
+     * that watches many tasks (a workflow's dispatcher) learns of the first end without asking about each task in
+     * turn. Backends that are told of a finished task return as soon as it finishes; this default polls
+     * {@link #status(String)}, every 5 ms at first and every 250 ms at most.
+     */
+    default Map<String, TaskStatus> awaitAny(Collection<String> backendIds, Duration timeout) {
+        long deadline = System.nanoTime() + Math.max(0, Math.min(timeout.toMillis(), Long.MAX_VALUE / 4_000_000)) * 1_000_000L;
+        long pause = 5;
+        while (true) {
+            Map<String, TaskStatus> statuses = new LinkedHashMap<>();
+            boolean ended = false;
+            for (String backendId : backendIds) {
+                TaskStatus status = status(backendId);
+                statuses.put(backendId, status);
+                ended |= status.state().isTerminal();
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (ended || left <= 0 || backendIds.isEmpty()) {
+                return statuses;
+            }
+            try {
+                Thread.sleep(Math.min(pause, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return statuses;
+            }
+            pause = Math.min(250, pause * 2);
+        }
+    }
 
     /**
      * Reads a task's log from {@code offset}, at most {@code maxBytes} bytes. Reading past the

@@ -7,6 +7,8 @@ import io.cairn.compute.PoolStatus;
 import io.cairn.compute.TaskSpec;
 import io.cairn.compute.TaskStatus;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -39,6 +41,13 @@ public class ComputeConnectionHandle implements ComputeConnection {
         Objects.requireNonNull(backendId, "backendId");
         Objects.requireNonNull(timeout, "timeout");
         return backend().await(backendId, timeout);
+    }
+
+    @Override
+    public Map<String, TaskStatus> awaitAny(Collection<String> backendIds, Duration timeout) {
+        Objects.requireNonNull(backendIds, "backendIds");
+        Objects.requireNonNull(timeout, "timeout");
+        return backend().awaitAny(backendIds, timeout);
     }
 
     @Override

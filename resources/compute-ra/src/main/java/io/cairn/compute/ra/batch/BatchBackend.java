@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -257,6 +258,50 @@ public class BatchBackend implements Backend {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return statusLocked(backendId);
+                }
+            }
+        } finally {
+            awaiters--;
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for the first end among these tasks as {@link #await} does for one (the poller signals every change),
+     * then gives the status of each. Tasks that are queued or submitted and not canceled are answered from memory.
+     */
+    @Override
+    public Map<String, TaskStatus> awaitAny(Collection<String> backendIds, Duration timeout) {
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        lock.lock();
+        awaiters++;
+        try {
+            pokePoller();
+            while (true) {
+                Set<String> queued = new HashSet<>(queue);
+                Map<String, TaskStatus> statuses = new LinkedHashMap<>();
+                boolean ended = false;
+                for (String backendId : backendIds) {
+                    TaskStatus status;
+                    if (queued.contains(backendId)) {
+                        status = TaskStatus.of(TaskState.QUEUED);
+                    } else if (active.containsKey(backendId) && !cancelSentAt.containsKey(backendId)) {
+                        status = lastSeen.getOrDefault(backendId, TaskStatus.of(TaskState.QUEUED));
+                    } else {
+                        status = statusLocked(backendId);
+                    }
+                    statuses.put(backendId, status);
+                    ended |= status.state().isTerminal();
+                }
+                long left = deadline - System.nanoTime();
+                if (ended || left <= 0 || shutdown || backendIds.isEmpty()) {
+                    return statuses;
+                }
+                try {
+                    changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return statuses;
                 }
             }
         } finally {

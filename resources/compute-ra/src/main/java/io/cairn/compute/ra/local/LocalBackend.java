@@ -31,12 +31,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +114,8 @@ final class LocalBackend implements Backend {
     /** Signalled whenever a task may have reached a terminal state. */
     private final Condition changed = lock.newCondition();
     private final Map<String, String> index = new HashMap<>();
-    private final Deque<String> queue = new ArrayDeque<>();
+    /** Tasks waiting for a slot, oldest first; a set, so that the status of a queued task costs no scan. */
+    private final LinkedHashSet<String> queue = new LinkedHashSet<>();
     private final Map<String, ProcessHandle> running = new HashMap<>();
     private long nextSequence;
     private boolean shutdown;
@@ -186,7 +187,7 @@ final class LocalBackend implements Backend {
                         + e.getMessage(), e);
             }
             index.put(spec.taskId(), id);
-            queue.addLast(id);
+            queue.add(id);
             LOG.fine(() -> "pool " + poolName + ": task " + spec.taskId() + " submitted as " + id);
             startQueued();
             changed.signalAll();
@@ -222,6 +223,39 @@ final class LocalBackend implements Backend {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return statusLocked(backendId);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for the first end among these tasks on the exit events (as {@link #await} does for one), then gives the
+     * status of each.
+     */
+    @Override
+    public Map<String, TaskStatus> awaitAny(Collection<String> backendIds, Duration timeout) {
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        lock.lock();
+        try {
+            while (true) {
+                Map<String, TaskStatus> statuses = new LinkedHashMap<>();
+                boolean ended = false;
+                for (String backendId : backendIds) {
+                    TaskStatus status = statusLocked(backendId);
+                    statuses.put(backendId, status);
+                    ended |= status.state().isTerminal();
+                }
+                long left = deadline - System.nanoTime();
+                if (ended || left <= 0 || shutdown || backendIds.isEmpty()) {
+                    return statuses;
+                }
+                try {
+                    changed.awaitNanos(Math.min(left, AWAIT_RECHECK_NANOS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return statuses;
                 }
             }
         } finally {
@@ -377,6 +411,10 @@ final class LocalBackend implements Backend {
     // ---- state -------------------------------------------------------------------------------------------------
 
     private TaskStatus statusLocked(String backendId) {
+        if (queue.contains(backendId)) {
+            // only tasks not ended are queued (a cancel takes its task out first): nothing to read
+            return TaskStatus.of(TaskState.QUEUED);
+        }
         TaskFolder folder = folder(backendId);
         if (folder == null) {
             return TaskStatus.lost("unknown task " + backendId);
@@ -385,9 +423,6 @@ final class LocalBackend implements Backend {
         if (done != null) {
             settle(backendId);
             return done;
-        }
-        if (queue.contains(backendId)) {
-            return TaskStatus.of(TaskState.QUEUED);
         }
         TaskFolder.Started started = folder.started();
         if (started == null) {
@@ -473,7 +508,9 @@ final class LocalBackend implements Backend {
             reapVanished();
         }
         while (running.size() < slots && !queue.isEmpty()) {
-            start(queue.pollFirst());
+            String next = queue.iterator().next();
+            queue.remove(next);
+            start(next);
         }
     }
 
@@ -809,7 +846,7 @@ final class LocalBackend implements Backend {
             throw new ComputeException("cannot read the state folder " + stateDir + ": " + e.getMessage(), e);
         }
         waiting.sort(Comparator.comparingLong(Waiting::sequence));
-        waiting.forEach(task -> queue.addLast(task.backendId()));
+        waiting.forEach(task -> queue.add(task.backendId()));
         if (adopted > 0 || !waiting.isEmpty()) {
             int adoptedRunning = adopted;
             LOG.info(() -> "local pool " + poolName + " adopted " + adoptedRunning + " running and "

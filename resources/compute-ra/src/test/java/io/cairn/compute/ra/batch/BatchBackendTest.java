@@ -1,6 +1,7 @@
 package io.cairn.compute.ra.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -286,6 +287,30 @@ class BatchBackendTest {
         BatchBackend backend = backend(new FakeScheduler());
         try {
             assertThrows(ComputeException.class, () -> backend(new FakeScheduler()));
+        } finally {
+            backend.shutdown();
+        }
+    }
+
+    @Test
+    void awaitAnyAnswersForEveryTaskOnceOneEndedAndTellsRunningAndQueuedApart() {
+        FakeScheduler scheduler = new FakeScheduler();
+        scheduler.holdTask = "held";
+        BatchBackend backend = new BatchBackend(scheduler, new BatchBackend.Settings("t", 1, state, null, 100));
+        try {
+            String held = backend.submit(spec("held"));
+            String waiting = backend.submit(spec("waiting"));
+            // the held job runs and takes the only slot; the other task waits in the queue: nothing ends
+            var none = backend.awaitAny(List.of(held, waiting), Duration.ofMillis(700));
+            assertEquals(List.of(held, waiting), List.copyOf(none.keySet()));
+            assertEquals(TaskState.QUEUED, none.get(waiting).state());
+            assertFalse(none.get(held).state().isTerminal());
+            backend.cancel(waiting);
+            var ended = backend.awaitAny(List.of(held, waiting), Duration.ofSeconds(30));
+            assertEquals(TaskState.CANCELED, ended.get(waiting).state());
+            assertFalse(ended.get(held).state().isTerminal());
+            scheduler.held.clear();
+            assertEquals(TaskState.COMPLETE, backend.awaitAny(List.of(held), Duration.ofSeconds(30)).get(held).state());
         } finally {
             backend.shutdown();
         }

@@ -25,11 +25,11 @@ class SlurmClientsTest {
     @Test
     void sbatchAsksForCoresMemoryTimeAndPartitionAndPassesNoEnvironment() {
         assertEquals(List.of("sbatch", "--parsable", "--job-name=cairn-x", "--output=/dev/null", "--error=/dev/null",
-                "--export=NONE", "--chdir=/tmp", "--cpus-per-task=4", "--mem=512", "--time=2", "--partition=debug"),
+                "--export=NIL", "--chdir=/tmp", "--cpus-per-task=4", "--mem=512", "--time=2", "--partition=debug"),
                 SlurmCli.sbatchCommand(SPEC, "cairn-x", "debug"));
         TaskSpec plain = new TaskSpec("t2", List.of("/bin/true"), Map.of(), "/s/w", null, "/s/o", "/s/e", 1, 0, null);
         assertEquals(List.of("sbatch", "--parsable", "--job-name=n", "--output=/dev/null", "--error=/dev/null",
-                "--export=NONE", "--chdir=/tmp", "--cpus-per-task=1"), SlurmCli.sbatchCommand(plain, "n", null));
+                "--export=NIL", "--chdir=/tmp", "--cpus-per-task=1"), SlurmCli.sbatchCommand(plain, "n", null));
     }
 
     @Test
