@@ -38,7 +38,8 @@ public final class CommandLineBuilder {
             String path = "arguments[" + i + "]";
             String where = tool.lineOf(path + ".valueFrom") != null ? path + ".valueFrom" : path;
             Object value = evaluate(tool, binding.valueFrom(), context, null, where);
-            pending.add(new Pending(List.of(binding.sortPosition(), i), binding, value, null, path));
+            pending.add(new Pending(List.of(position(tool, binding, context, null, path), i), binding, value, null,
+                    path));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> inputValues = (Map<String, Object>) context.get("inputs");
@@ -53,11 +54,12 @@ public final class CommandLineBuilder {
             String path = "inputs." + input.id() + ".inputBinding";
             Object value = inputValues.get(input.id());
             CwlType type = input.type();
+            int position = position(tool, binding, context, value, path);
             if (binding.valueFrom() != null && value != null) {
                 value = evaluate(tool, binding.valueFrom(), context, value, path + ".valueFrom");
                 type = null;
             }
-            pending.add(new Pending(List.of(binding.sortPosition(), input.id()), binding, value, type, path));
+            pending.add(new Pending(List.of(position, input.id()), binding, value, type, path));
         }
         pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
 
@@ -133,7 +135,41 @@ public final class CommandLineBuilder {
             ctx = new HashMap<>(context);
             ctx.put("self", self);
         }
+        if (tool.javascript() && ParameterReferences.mayContainReferences(text)) {
+            try {
+                return DagPlanner.JAVASCRIPT.evaluate(text, ctx, tool.expressionLib());
+            } catch (CwlException e) {
+                throw CwlException.invalid(e.reason(), path, tool.lineOf(path));
+            }
+        }
         return ParameterReferences.evaluate(text, ctx, path, tool.lineOf(path));
+    }
+
+    /**
+     * The sort position of a binding: its number, or the value of its position expression with
+     * {@code self} bound to the value (null counts as the default 0).
+     *
+     * @throws CwlException INVALID when the expression gives something other than an integer
+     */
+    private static int position(CommandLineTool tool, CommandLineBinding binding, Map<String, Object> context,
+                                Object self, String path) {
+        if (binding.positionExpression() == null) {
+            return binding.sortPosition();
+        }
+        String where = path + ".position";
+        Object value = evaluate(tool, binding.positionExpression(), context, self, where, true);
+        if (value == null) {
+            return 0;
+        }
+        if (value instanceof Number n) {
+            java.math.BigDecimal exact = CwlValues.exactDecimal(n);
+            if (exact != null && exact.stripTrailingZeros().scale() <= 0
+                    && exact.abs().compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
+                return exact.stripTrailingZeros().intValueExact();
+            }
+        }
+        throw CwlException.invalid("'position' must evaluate to an integer, got " + CwlValues.describe(value),
+                where, tool.lineOf(where));
     }
 
     /** Element-wise; numbers before strings; strings by code point (= UTF-8 byte order); shorter first. */
@@ -254,11 +290,12 @@ public final class CommandLineBuilder {
             String at = path + "." + field.name();
             Object value = record.get(field.name());
             CwlType fieldType = f.type();
+            int position = position(tool, binding, context, value, at);
             if (binding.valueFrom() != null && value != null) {
                 value = evaluate(tool, binding.valueFrom(), context, value, at + ".valueFrom");
                 fieldType = null;
             }
-            pending.add(new Pending(List.of(binding.sortPosition(), field.name()), binding, value, fieldType, at));
+            pending.add(new Pending(List.of(position, field.name()), binding, value, fieldType, at));
         }
         pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
         for (Pending p : pending) {

@@ -41,6 +41,7 @@ public final class CommandLineTool implements CwlProcess {
     private final boolean workReuse;
     private final boolean networkAccess;
     private final long timeLimitSeconds;
+    private final List<String> expressionLib;
 
     CommandLineTool(Builder b) {
         this.id = b.id;
@@ -69,6 +70,17 @@ public final class CommandLineTool implements CwlProcess {
         this.workReuse = b.workReuse;
         this.networkAccess = b.networkAccess;
         this.timeLimitSeconds = b.timeLimitSeconds;
+        this.expressionLib = b.expressionLib == null ? null : List.copyOf(b.expressionLib);
+    }
+
+    /** Whether expressions may be JavaScript ({@code InlineJavascriptRequirement}, as requirement or hint). */
+    public boolean javascript() {
+        return expressionLib != null;
+    }
+
+    /** The {@code expressionLib} entries in force, in order; empty without JavaScript. */
+    public List<String> expressionLib() {
+        return expressionLib == null ? List.of() : expressionLib;
     }
 
     /** Document id without leading {@code #}, or null. */
@@ -255,5 +267,6 @@ public final class CommandLineTool implements CwlProcess {
         boolean networkAccessRequired;
         long timeLimitSeconds;
         boolean timeLimitRequired;
+        List<String> expressionLib;
     }
 }

@@ -298,10 +298,26 @@ public final class CwlParser {
                     }
                 }
                 case "InlineJavascriptRequirement" -> {
-                    // accepted (workflows pass it down); JavaScript inside a tool is still refused
-                    // where it appears, with the expression named
-                    if (!required) {
-                        tool.ignoredHints.add(cls);
+                    // as a requirement or a hint (cwltool takes both): expressions may be JavaScript
+                    checkFields(body, Set.of("class", "expressionLib"), cls, path);
+                    List<String> lib = new ArrayList<>();
+                    YamlNode libNode = body.get("expressionLib");
+                    if (libNode != null && !libNode.isNull()) {
+                        if (!libNode.isList()) {
+                            throw CwlException.malformed("expressionLib must be a list of strings, not "
+                                    + libNode.describe(), path + ".expressionLib", libNode.line());
+                        }
+                        for (int i = 0; i < libNode.items().size(); i++) {
+                            YamlNode item = libNode.items().get(i);
+                            if (!item.isString()) {
+                                throw CwlException.malformed("expressionLib libNode must be strings, not "
+                                        + item.describe(), path + ".expressionLib[" + i + "]", item.line());
+                            }
+                            lib.add((String) item.value());
+                        }
+                    }
+                    if (required || tool.expressionLib == null) {
+                        tool.expressionLib = lib;
                     }
                 }
                 default -> {
@@ -949,17 +965,19 @@ public final class CwlParser {
             rejectPresent(node, "loadContents", path, "loadContents in an argument");
         }
         Integer position = null;
+        String positionExpression = null;
         YamlNode pos = node.get("position");
         if (pos != null && !pos.isNull()) {
             if (pos.isString() && ParameterReferences.mayContainReferences((String) pos.value())) {
-                throw CwlException.unsupported("expressions in 'position' are not supported; give an integer",
-                        path + ".position", pos.line());
-            }
-            if (!(pos.value() instanceof Long l) || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+                positionExpression = (String) pos.value();
+                expressions.add(new PendingExpression(positionExpression, path + ".position", pos.line(), selfBound));
+                tool.lines.put(path + ".position", pos.line());
+            } else if (!(pos.value() instanceof Long l) || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
                 throw CwlException.malformed("'position' must be an integer, not " + pos.describe(),
                         path + ".position", pos.line());
+            } else {
+                position = l.intValue();
             }
-            position = l.intValue();
         }
         String prefix = node.has("prefix") && !node.get("prefix").isNull()
                 ? scalarText(node.get("prefix"), path + ".prefix", "prefix") : null;
@@ -976,7 +994,8 @@ public final class CwlParser {
             throw CwlException.malformed("an argument binding needs 'valueFrom'", path, node.line());
         }
         tool.lines.put(path, node.line());
-        return new CommandLineBinding(position, prefix, separate, itemSeparator, valueFrom, shellQuote);
+        return new CommandLineBinding(position, prefix, separate, itemSeparator, valueFrom, shellQuote,
+                positionExpression);
     }
 
     // ---------------------------------------------------------------- references
@@ -984,7 +1003,15 @@ public final class CwlParser {
     private void checkExpressions() {
         List<String> inputIds = tool.inputs.stream().map(InputParameter::id).toList();
         for (PendingExpression e : expressions) {
-            ParameterReferences.Template template = ParameterReferences.parse(e.text(), e.path(), e.line());
+            ParameterReferences.Template template;
+            try {
+                template = ParameterReferences.parse(e.text(), e.path(), e.line());
+            } catch (CwlException needsJavaScript) {
+                if (tool.expressionLib == null || needsJavaScript.kind() != CwlException.Kind.UNSUPPORTED) {
+                    throw needsJavaScript;
+                }
+                continue; // JavaScript: checked when it runs
+            }
             for (ParameterReferences.Reference ref : template.references()) {
                 List<Object> segments = ref.segments();
                 Object first = segments.isEmpty() ? null : segments.get(0);

@@ -41,6 +41,46 @@ class CommandLineBuilderTest {
     }
 
     @Test
+    void positionsMayBeExpressions() {
+        CommandLineTool tool = conformance("echo-position-expr.cwl");
+        BuiltCommand cmd = build(tool, map("one", 1, "two", 2));
+        assertEquals(List.of("echo", "\uD83D\uDD7A", "1", "singular", "sensation!"), cmd.argv());
+        CommandLineTool selfPosition = CwlParser.parseTool(tool(
+                "inputs: {d: {type: int, inputBinding: {position: $(self), prefix: -d}}}",
+                "outputs: []",
+                "baseCommand: echo"));
+        assertEquals(List.of("echo", "-d", "3"), build(selfPosition, map("d", 3)).argv());
+        CommandLineTool text = CwlParser.parseTool(tool(
+                "inputs: {d: {type: string, inputBinding: {position: $(self)}}}",
+                "outputs: []",
+                "baseCommand: echo"));
+        CwlException e = assertThrows(CwlException.class, () -> build(text, map("d", "x")));
+        assertEquals("inputs.d.inputBinding.position", e.path());
+        assertTrue(e.reason().contains("must evaluate to an integer, got"), e.reason());
+    }
+
+    @Test
+    void javaScriptRunsUnderInlineJavascriptRequirement() {
+        CommandLineTool tool = conformance("null-defined.cwl");
+        assertEquals(List.of("echo", "t"), build(tool, map()).argv());
+        CommandLineTool withLib = CwlParser.parseTool(tool(
+                "hints: {InlineJavascriptRequirement: {expressionLib: ['function twice(x) { return 2 * x; }']}}",
+                "inputs: {n: {type: int, inputBinding: {valueFrom: '${return twice(self);}'}}}",
+                "outputs: []",
+                "baseCommand: echo"));
+        assertEquals(List.of("echo", "14"), build(withLib, map("n", 7)).argv());
+        CommandLineTool failing = CwlParser.parseTool(tool(
+                "requirements: {InlineJavascriptRequirement: {}}",
+                "inputs: {n: int}",
+                "arguments: ['$(inputs.n.nothing.here)']",
+                "outputs: []",
+                "baseCommand: echo"));
+        CwlException e = assertThrows(CwlException.class, () -> build(failing, map("n", 1)));
+        assertEquals(CwlException.Kind.INVALID, e.kind());
+        assertEquals("arguments[0]", e.path());
+    }
+
+    @Test
     void nestedPrefixesWithArrays() {
         CommandLineTool tool = conformance("binding-test.cwl");
         Map<String, Object> job = json(Fixtures.suiteFile("bwa-mem-job.json"));
