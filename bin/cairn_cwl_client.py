@@ -455,6 +455,32 @@ def _select_from(doc, fragment, where):
     raise RunnerError(f"{where}: $graph has no entry with id '{wanted}' (entries: {ids})")
 
 
+def requires_docker(doc):
+    """True when the packed process, or any process inside it (a step's run), lists DockerRequirement
+    under `requirements` (a hint does not count: it may be ignored)."""
+    if isinstance(doc, list):
+        return any(requires_docker(item) for item in doc)
+    if not isinstance(doc, dict):
+        return False
+    reqs = doc.get("requirements")
+    if isinstance(reqs, dict) and "DockerRequirement" in reqs:
+        return True
+    if isinstance(reqs, list) and any(isinstance(r, dict) and r.get("class") == "DockerRequirement" for r in reqs):
+        return True
+    steps = doc.get("steps")
+    if isinstance(steps, dict):
+        steps = list(steps.values())
+    return requires_docker(steps) or requires_docker(doc.get("run")) or requires_docker(doc.get("$graph"))
+
+
+def choose_pool(doc, pool=None, docker_pool=None):
+    """The pool a run goes to: docker_pool when the process requires DockerRequirement and one is
+    given, else pool; None lets the server choose (its default, the local pool)."""
+    if docker_pool and requires_docker(doc):
+        return docker_pool
+    return pool or None
+
+
 def sanitize_name(text):
     """A Cairn tool or workflow name made from a file name: letters, digits, '.', '_', '-'."""
     name = re.sub(r"[^A-Za-z0-9._-]", "_", text)

@@ -317,6 +317,26 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class PoolChoiceTest(unittest.TestCase):
+    TOOL_MAP = {"class": "CommandLineTool", "requirements": {"DockerRequirement": {"dockerPull": "x"}}}
+    TOOL_LIST = {"class": "CommandLineTool", "requirements": [{"class": "DockerRequirement", "dockerPull": "x"}]}
+    HINTED = {"class": "CommandLineTool", "hints": {"DockerRequirement": {"dockerPull": "x"}}}
+
+    def test_required_docker_anywhere_goes_to_the_docker_pool(self):
+        self.assertEqual("docker", cc.choose_pool(self.TOOL_MAP, None, "docker"))
+        self.assertEqual("docker", cc.choose_pool(self.TOOL_LIST, "local", "docker"))
+        wf_list = {"class": "Workflow", "steps": [{"id": "s", "run": self.TOOL_LIST}]}
+        wf_map = {"class": "Workflow", "steps": {"s": {"run": {"class": "Workflow", "steps": [{"run": self.TOOL_MAP}]}}}}
+        self.assertEqual("docker", cc.choose_pool(wf_list, None, "docker"))
+        self.assertEqual("docker", cc.choose_pool(wf_map, None, "docker"))
+
+    def test_hints_and_plain_tools_keep_the_default(self):
+        self.assertIsNone(cc.choose_pool(self.HINTED, None, "docker"))
+        self.assertEqual("slurm", cc.choose_pool(self.HINTED, "slurm", "docker"))
+        self.assertEqual("slurm", cc.choose_pool(self.TOOL_MAP, "slurm", None))
+        self.assertIsNone(cc.choose_pool({"class": "CommandLineTool"}, None, None))
+
+
 class SecondaryFilesTest(unittest.TestCase):
     def test_patterns_strip_one_extension_per_caret(self):
         self.assertEqual("reads.bam.bai", cc.secondary_name("reads.bam", ".bai"))

@@ -42,6 +42,7 @@ public final class CommandLineTool implements CwlProcess {
     private final boolean networkAccess;
     private final long timeLimitSeconds;
     private final List<String> expressionLib;
+    private final Object initialWorkDir;
 
     CommandLineTool(Builder b) {
         this.id = b.id;
@@ -71,6 +72,15 @@ public final class CommandLineTool implements CwlProcess {
         this.networkAccess = b.networkAccess;
         this.timeLimitSeconds = b.timeLimitSeconds;
         this.expressionLib = b.expressionLib == null ? null : List.copyOf(b.expressionLib);
+        this.initialWorkDir = b.initialWorkDir;
+    }
+
+    /**
+     * The raw {@code InitialWorkDirRequirement.listing} (an expression String or a List of
+     * entries, see {@link InitialWorkDir}), or null without the requirement.
+     */
+    public Object initialWorkDir() {
+        return initialWorkDir;
     }
 
     /** Whether expressions may be JavaScript ({@code InlineJavascriptRequirement}, as requirement or hint). */
@@ -268,5 +278,6 @@ public final class CommandLineTool implements CwlProcess {
         long timeLimitSeconds;
         boolean timeLimitRequired;
         List<String> expressionLib;
+        Object initialWorkDir;
     }
 }

@@ -17,7 +17,8 @@ public final class CwlParser {
 
     static final List<String> SUPPORTED_REQUIREMENTS =
             List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement",
-                    "InlineJavascriptRequirement", "WorkReuse", "NetworkAccess", "ToolTimeLimit");
+                    "InlineJavascriptRequirement", "InitialWorkDirRequirement", "WorkReuse", "NetworkAccess",
+                    "ToolTimeLimit");
     private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
     private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
             "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
@@ -295,6 +296,42 @@ public final class CwlParser {
                     if (required || !tool.timeLimitRequired) {
                         tool.timeLimitSeconds = n.longValue();
                         tool.timeLimitRequired |= required;
+                    }
+                }
+                case "InitialWorkDirRequirement" -> {
+                    checkFields(body, Set.of("class", "listing"), cls, path);
+                    YamlNode listing = required(body, "listing", path);
+                    if (!listing.isList() && !listing.isString()) {
+                        throw CwlException.malformed("listing must be a list or an expression, not "
+                                + listing.describe(), path + ".listing", listing.line());
+                    }
+                    if (required || tool.initialWorkDir == null) {
+                        String at = "requirements.InitialWorkDirRequirement.listing";
+                        tool.lines.put(at, listing.line());
+                        if (listing.isString()) {
+                            expressions.add(new PendingExpression((String) listing.value(), at, listing.line(), false));
+                        } else {
+                            for (int i = 0; i < listing.items().size(); i++) {
+                                YamlNode item = listing.items().get(i);
+                                String itemPath = at + "[" + i + "]";
+                                tool.lines.put(itemPath, item.line());
+                                if (item.isString()) {
+                                    expressions.add(new PendingExpression((String) item.value(), itemPath, item.line(),
+                                            false));
+                                } else if (item.isMap() && !item.has("class")) {
+                                    checkFields(item, Set.of("entryname", "entry", "writable"), "Dirent", itemPath);
+                                    for (String direntField : List.of("entryname", "entry")) {
+                                        YamlNode v = item.get(direntField);
+                                        if (v != null && v.isString()) {
+                                            tool.lines.put(itemPath + "." + direntField, v.line());
+                                            expressions.add(new PendingExpression((String) v.value(),
+                                                    itemPath + "." + direntField, v.line(), false));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        tool.initialWorkDir = listing.toPlain();
                     }
                 }
                 case "InlineJavascriptRequirement" -> {

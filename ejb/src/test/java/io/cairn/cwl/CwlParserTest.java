@@ -357,7 +357,6 @@ class CwlParserTest {
         "arguments: ['${return 1;}']|arguments[0]|JavaScript code ${return 1;} is not supported",
         "arguments: [{valueFrom: '$(1 + 2)'}]|arguments[0].valueFrom|JavaScript expression $(1 + 2) is not supported",
         "hints: {ResourceRequirement: {coresMin: $(inputs.n)}}|hints.ResourceRequirement.coresMin|expressions in ResourceRequirement",
-        "requirements: [{class: InitialWorkDirRequirement, listing: []}]|requirements[0]|unsupported requirement 'InitialWorkDirRequirement'",
         "requirements: {cwltool:MPIRequirement: {}}|requirements.cwltool:MPIRequirement|unsupported requirement 'cwltool:MPIRequirement'",
     })
     void featuresOutsideTheSubsetAreUnsupported(String body, String path, String reason) {
