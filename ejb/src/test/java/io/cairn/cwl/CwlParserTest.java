@@ -143,11 +143,12 @@ class CwlParserTest {
 
     @Test
     void unsupportedRequirementMessageNamesWhatIsSupported() {
-        CwlException e = fails(tool("requirements:", "  - class: InitialWorkDirRequirement", "inputs: []",
+        CwlException e = fails(tool("requirements:", "  - class: InplaceUpdateRequirement", "inputs: []",
                 "outputs: []"));
-        assertEquals("unsupported requirement 'InitialWorkDirRequirement'; supported: EnvVarRequirement, "
+        assertEquals("unsupported requirement 'InplaceUpdateRequirement'; supported: EnvVarRequirement, "
                 + "DockerRequirement, ResourceRequirement, ShellCommandRequirement, InlineJavascriptRequirement, "
-                + "WorkReuse, NetworkAccess, ToolTimeLimit (at requirements[0], line 4)", e.getMessage());
+                + "InitialWorkDirRequirement, WorkReuse, NetworkAccess, ToolTimeLimit (at requirements[0], line 4)",
+                e.getMessage());
         assertEquals(4, e.line());
     }
 
