@@ -189,6 +189,8 @@ class Stager:
         if path is not None:
             out.pop("path", None)
             out["location"] = self._upload_once(path)
+            # the store's location ends in an id: keep the name the file has here
+            out.setdefault("basename", os.path.basename(path))
         if "secondaryFiles" in obj and isinstance(obj["secondaryFiles"], list):
             out["secondaryFiles"] = [self.stage(v, base_dir) for v in obj["secondaryFiles"]]
         return out

@@ -87,8 +87,10 @@ class StagerTest(TempDirTest):
         out = cc.Stager(store.upload).stage(job, self.root)
         self.assertEqual(out["f"]["location"], "http://cairn.test/api/v1/files/1")
         self.assertEqual(out["f"]["format"], "edam:1")
-        self.assertEqual(out["f"]["secondaryFiles"], [{"class": "File", "location": "http://cairn.test/api/v1/files/2"}])
-        self.assertEqual(out["g"][0], {"class": "File", "location": "http://cairn.test/api/v1/files/1"})
+        self.assertEqual(out["f"]["secondaryFiles"], [{"class": "File", "location": "http://cairn.test/api/v1/files/2",
+                                                          "basename": "a.txt.idx"}])
+        self.assertEqual(out["g"][0], {"class": "File", "location": "http://cairn.test/api/v1/files/1",
+                                       "basename": "a.txt"})
         self.assertEqual(out["lit"], {"class": "File", "basename": "x", "contents": "hi"})
         self.assertEqual(out["n"], 3)
         self.assertEqual([b for _, b in store.uploads], ["a.txt", "a.txt.idx"])
@@ -108,7 +110,8 @@ class StagerTest(TempDirTest):
         write(self.root, "e.txt", "E")
         lit = {"class": "Directory", "basename": "x", "listing": [{"class": "File", "location": "e.txt"}]}
         out = cc.Stager(FakeStore().upload).stage(lit, self.root)
-        self.assertEqual(out["listing"], [{"class": "File", "location": "http://cairn.test/api/v1/files/1"}])
+        self.assertEqual(out["listing"], [{"class": "File", "location": "http://cairn.test/api/v1/files/1",
+                                           "basename": "e.txt"}])
         self.assertEqual(out["basename"], "x")
 
     def test_missing_file_is_an_error_naming_it(self):
@@ -141,7 +144,8 @@ class PackerTest(TempDirTest):
         doc = self.pack("tool.cwl")
         self.assertEqual(doc["hints"][0]["class"], "EnvVarRequirement")
         self.assertEqual(doc["arguments"], ["echo hi\n"])
-        self.assertEqual(doc["inputs"]["f"]["default"], {"class": "File", "location": "http://cairn.test/api/v1/files/1"})
+        self.assertEqual(doc["inputs"]["f"]["default"], {"class": "File", "location": "http://cairn.test/api/v1/files/1",
+                                                          "basename": "data.txt"})
         self.assertEqual(self.store.uploads, [(os.path.join(self.root, "lib/data.txt"), "data.txt")])
 
     def test_broken_include_names_the_file(self):

@@ -185,8 +185,8 @@ public final class InitialWorkDir {
         if (n.startsWith("/")) {
             if (n.equals(outdir) || !n.startsWith(outdir + "/")) {
                 throw CwlException.invalid("entryname '" + entryName + "' is an absolute path outside the output "
-                        + "folder; Cairn places InitialWorkDirRequirement entries only inside it (use a relative "
-                        + "name)", path, null);
+                        + "folder, which is not supported: Cairn places InitialWorkDirRequirement entries only "
+                        + "inside it (use a relative name)", path, null);
             }
             n = n.substring(outdir.length() + 1);
         }
