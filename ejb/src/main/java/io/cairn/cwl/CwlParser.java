@@ -17,8 +17,8 @@ public final class CwlParser {
 
     static final List<String> SUPPORTED_REQUIREMENTS =
             List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement",
-                    "InlineJavascriptRequirement", "InitialWorkDirRequirement", "WorkReuse", "NetworkAccess",
-                    "ToolTimeLimit");
+                    "InlineJavascriptRequirement", "InitialWorkDirRequirement", "SchemaDefRequirement", "WorkReuse",
+                    "NetworkAccess", "ToolTimeLimit");
     private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
     private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
             "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
@@ -60,6 +60,9 @@ public final class CwlParser {
 
     private final CommandLineTool.Builder tool = new CommandLineTool.Builder();
     private final List<PendingExpression> expressions = new ArrayList<>();
+    /** SchemaDefRequirement types by short name, and those being parsed (a type may not contain itself). */
+    private final Map<String, YamlNode> schemaTypes = new LinkedHashMap<>();
+    private final Set<String> expanding = new java.util.HashSet<>();
 
     private CwlParser() {
     }
@@ -84,6 +87,56 @@ public final class CwlParser {
         return new CwlParser().parseType(node, path, input);
     }
 
+    /** The same, with the named types of the process's SchemaDefRequirement (see {@link #schemaTypes}). */
+    static CwlType parseParameterType(YamlNode node, String path, boolean input, Map<String, YamlNode> schemaTypes) {
+        CwlParser parser = new CwlParser();
+        parser.schemaTypes.putAll(schemaTypes);
+        return parser.parseType(node, path, input);
+    }
+
+    /**
+     * The named types of the SchemaDefRequirement in {@code requirements} or {@code hints} (list
+     * or map form), by short name: {@code #Foo}, {@code file.yml#Foo} and {@code Foo} are all
+     * {@code Foo}.
+     */
+    static Map<String, YamlNode> schemaTypes(YamlNode... requirementFields) {
+        Map<String, YamlNode> out = new LinkedHashMap<>();
+        for (YamlNode field : requirementFields) {
+            List<YamlNode> bodies = new ArrayList<>();
+            if (field != null && field.isList()) {
+                for (YamlNode item : field.items()) {
+                    if (item.isMap() && item.get("class") != null && "SchemaDefRequirement".equals(item.get("class").value())) {
+                        bodies.add(item);
+                    }
+                }
+            } else if (field != null && field.isMap() && field.get("SchemaDefRequirement") != null) {
+                bodies.add(field.get("SchemaDefRequirement"));
+            }
+            for (YamlNode body : bodies) {
+                YamlNode types = body.isMap() ? body.get("types") : null;
+                if (types == null || !types.isList()) {
+                    throw CwlException.malformed("SchemaDefRequirement needs 'types', a list of named types", null,
+                            body.line());
+                }
+                for (YamlNode type : types.items()) {
+                    YamlNode name = type.isMap() ? type.get("name") : null;
+                    if (name == null || !name.isString()) {
+                        throw CwlException.malformed("every type of SchemaDefRequirement needs a 'name'", null,
+                                type.line());
+                    }
+                    out.putIfAbsent(shortTypeName((String) name.value()), type);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code file.yml#Foo}, {@code #Foo}, {@code #file.yml/Foo} → {@code Foo}. */
+    static String shortTypeName(String name) {
+        String n = name.substring(name.indexOf('#') + 1);
+        return n.substring(n.lastIndexOf('/') + 1);
+    }
+
     private CommandLineTool parse(YamlNode root) {
         if (!root.isMap()) {
             throw CwlException.malformed("a CWL document must be a mapping (JSON object) at the top level, not "
@@ -105,6 +158,7 @@ public final class CwlParser {
         tool.id = stripId(optionalString(root, "id", "id"));
         tool.label = optionalString(root, "label", "label");
         tool.doc = docText(root.get("doc"), "doc");
+        schemaTypes.putAll(schemaTypes(root.get("requirements"), root.get("hints")));
         parseRequirements(root.get("requirements"), true);
         parseRequirements(root.get("hints"), false);
         tool.inputs = parseInputs(required(root, "inputs", ""));
@@ -297,6 +351,9 @@ public final class CwlParser {
                         tool.timeLimitSeconds = n.longValue();
                         tool.timeLimitRequired |= required;
                     }
+                }
+                case "SchemaDefRequirement" -> {
+                    // its types were read before the inputs (see schemaTypes)
                 }
                 case "InitialWorkDirRequirement" -> {
                     checkFields(body, Set.of("class", "listing"), cls, path);
@@ -938,6 +995,17 @@ public final class CwlParser {
         } else if ("array".equals(name) || "record".equals(name) || "enum".equals(name)) {
             throw CwlException.malformed("type '" + name + "' needs a schema: write {type: " + name + ", ...}"
                     + ("array".equals(name) ? " with 'items', or X[]" : ""), path, node.line());
+        } else if (schemaTypes.containsKey(shortTypeName(name))) {
+            String key = shortTypeName(name);
+            if (!expanding.add(key)) {
+                throw CwlException.unsupported("type '" + raw + "' contains itself; recursive types are not supported",
+                        path, node.line());
+            }
+            try {
+                type = parseType(schemaTypes.get(key), path, input);
+            } finally {
+                expanding.remove(key);
+            }
         } else if (name.contains("#") || name.contains("/") || name.contains(":")) {
             throw CwlException.unsupported("type reference '" + raw + "' needs SchemaDefRequirement or an external "
                     + "schema, which are not supported", path, node.line());

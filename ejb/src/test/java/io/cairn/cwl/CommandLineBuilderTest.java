@@ -81,6 +81,30 @@ class CommandLineBuilderTest {
     }
 
     @Test
+    void schemaDefTypesAreResolvedByName() {
+        CommandLineTool tool = CwlParser.parseTool(tool(
+                "requirements:",
+                "  - class: SchemaDefRequirement",
+                "    types:",
+                "      - {name: '#Pair', type: record, fields: [{name: a, type: string}, {name: b, type: 'Level?'}]}",
+                "      - {name: Level, type: enum, symbols: [low, high]}",
+                "inputs:",
+                "  p: {type: 'types.yml#Pair', inputBinding: {valueFrom: '$(self.a)/$(self.b)'}}",
+                "  ps: {type: 'Pair[]?'}",
+                "outputs: []",
+                "baseCommand: echo"));
+        assertEquals("record", tool.input("p").orElseThrow().type().name());
+        assertEquals(List.of("echo", "x/high"), build(tool, map("p", map("a", "x", "b", "high"))).argv());
+        CwlException bad = assertThrows(CwlException.class, () -> build(tool, map("p", map("a", "x", "b", "mid"))));
+        assertTrue(bad.reason().contains("expected one of low, high"), bad.reason());
+        CwlException recursive = assertThrows(CwlException.class, () -> CwlParser.parseTool(tool(
+                "requirements: {SchemaDefRequirement: {types: [{name: Node, type: record, fields: {next: 'Node?'}}]}}",
+                "inputs: {n: Node}",
+                "outputs: []")));
+        assertEquals(CwlException.Kind.UNSUPPORTED, recursive.kind());
+    }
+
+    @Test
     void nestedPrefixesWithArrays() {
         CommandLineTool tool = conformance("binding-test.cwl");
         Map<String, Object> job = json(Fixtures.suiteFile("bwa-mem-job.json"));
