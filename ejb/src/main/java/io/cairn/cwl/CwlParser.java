@@ -1149,8 +1149,14 @@ public final class CwlParser {
                             throw CwlException.malformed(ref.source() + ": null has no fields", e.path(), e.line());
                         }
                     }
-                    default -> throw CwlException.malformed(ref.source() + " uses unknown name '" + ref.root()
-                            + "'; parameter references start with inputs, self or runtime", e.path(), e.line());
+                    default -> {
+                        if (tool.expressionLib == null) {
+                            throw CwlException.malformed(ref.source() + " uses unknown name '" + ref.root()
+                                    + "'; parameter references start with inputs, self or runtime", e.path(),
+                                    e.line());
+                        }
+                        // with JavaScript, $(true) or $(Math.PI) are expressions like any other
+                    }
                 }
             }
         }

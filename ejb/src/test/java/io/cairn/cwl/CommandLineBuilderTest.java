@@ -69,6 +69,13 @@ class CommandLineBuilderTest {
                 "outputs: []",
                 "baseCommand: echo"));
         assertEquals(List.of("echo", "14"), build(withLib, map("n", 7)).argv());
+        CommandLineTool literal = CwlParser.parseTool(tool(
+                "requirements: {InlineJavascriptRequirement: {}}",
+                "inputs: []",
+                "arguments: ['$(true)', '$(Math.max(1, 2))']",
+                "outputs: []",
+                "baseCommand: echo"));
+        assertEquals(List.of("echo", "true", "2"), build(literal, map()).argv());
         CommandLineTool failing = CwlParser.parseTool(tool(
                 "requirements: {InlineJavascriptRequirement: {}}",
                 "inputs: {n: int}",
