@@ -72,10 +72,10 @@ class CommandLineBuilderTest {
         CommandLineTool literal = CwlParser.parseTool(tool(
                 "requirements: {InlineJavascriptRequirement: {}}",
                 "inputs: []",
-                "arguments: ['$(true)', '$(Math.max(1, 2))']",
+                "arguments: ['is $(true)', '$(Math.max(1, 2))']",
                 "outputs: []",
                 "baseCommand: echo"));
-        assertEquals(List.of("echo", "true", "2"), build(literal, map()).argv());
+        assertEquals(List.of("echo", "is true", "2"), build(literal, map()).argv());
         CommandLineTool failing = CwlParser.parseTool(tool(
                 "requirements: {InlineJavascriptRequirement: {}}",
                 "inputs: {n: int}",
