@@ -97,6 +97,12 @@ public final class CommandLineBuilder {
      * name fields), {@code runtime} and {@code self} (null).
      */
     static Map<String, Object> context(CommandLineTool tool, Map<String, Object> inputs, RuntimeContext runtime) {
+        return context(tool, inputs, runtime, true);
+    }
+
+    /** Without {@code withResources}, the runtime sizes are left out (for evaluating the resources themselves). */
+    static Map<String, Object> context(CommandLineTool tool, Map<String, Object> inputs, RuntimeContext runtime,
+                                       boolean withResources) {
         List<String> errors = new ArrayList<>();
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, Object> given = inputs == null ? Map.of() : inputs;
@@ -108,7 +114,8 @@ public final class CommandLineBuilder {
             List<String> paths = errors.stream().map(e -> e.substring(0, e.indexOf(':'))).toList();
             throw JobInputs.failure("input object", errors, paths);
         }
-        ResourceRequirement resources = tool.resources().orElse(ResourceRequirement.DEFAULTS);
+        ResourceRequirement resources = withResources ? tool.resourcesFor(given, runtime)
+                : ResourceRequirement.DEFAULTS;
         Map<String, Object> rt = new LinkedHashMap<>();
         rt.put("outdir", runtime.outdir());
         rt.put("tmpdir", runtime.tmpdir());

@@ -43,6 +43,8 @@ public final class CommandLineTool implements CwlProcess {
     private final long timeLimitSeconds;
     private final List<String> expressionLib;
     private final Object initialWorkDir;
+    private final Map<String, String> resourceExpressions;
+    private final String resourcePath;
 
     CommandLineTool(Builder b) {
         this.id = b.id;
@@ -73,6 +75,49 @@ public final class CommandLineTool implements CwlProcess {
         this.timeLimitSeconds = b.timeLimitSeconds;
         this.expressionLib = b.expressionLib == null ? null : List.copyOf(b.expressionLib);
         this.initialWorkDir = b.initialWorkDir;
+        this.resourceExpressions = Collections.unmodifiableMap(new LinkedHashMap<>(b.resourceExpressions));
+        this.resourcePath = b.resourcePath;
+    }
+
+    /**
+     * The resources of one run: {@link #resources()} with the fields given as expressions
+     * evaluated against the run's inputs ({@code runtime} offers outdir and tmpdir only, as CWL
+     * says). Fractions are kept; the {@code min*()} helpers round up.
+     *
+     * @throws CwlException INVALID when an expression fails or gives no non-negative number
+     */
+    public ResourceRequirement resourcesFor(Map<String, Object> inputs, RuntimeContext runtime) {
+        ResourceRequirement fixed = resources == null ? ResourceRequirement.DEFAULTS : resources;
+        if (resourceExpressions.isEmpty()) {
+            return fixed;
+        }
+        Map<String, Object> context = new java.util.HashMap<>(CommandLineBuilder.context(this, inputs, runtime, false));
+        Map<String, Object> rt = new LinkedHashMap<>();
+        rt.put("outdir", runtime.outdir());
+        rt.put("tmpdir", runtime.tmpdir());
+        context.put("runtime", rt);
+        Double[] values = {fixed.coresMin(), fixed.coresMax(), fixed.ramMin(), fixed.ramMax(), fixed.tmpdirMin(),
+            fixed.tmpdirMax(), fixed.outdirMin(), fixed.outdirMax()};
+        List<String> names = List.of("coresMin", "coresMax", "ramMin", "ramMax", "tmpdirMin", "tmpdirMax",
+                "outdirMin", "outdirMax");
+        for (int i = 0; i < names.size(); i++) {
+            String expression = resourceExpressions.get(names.get(i));
+            if (expression == null) {
+                continue;
+            }
+            String path = resourcePath + "." + names.get(i);
+            Object value = CommandLineBuilder.evaluate(this, expression, context, null, path);
+            if (value == null) {
+                continue;
+            }
+            if (!(value instanceof Number n) || !(n.doubleValue() >= 0)) {
+                throw CwlException.invalid(names.get(i) + " must evaluate to a number, 0 or more, not "
+                        + CwlValues.describe(value), path, lineOf(path));
+            }
+            values[i] = n.doubleValue();
+        }
+        return new ResourceRequirement(values[0], values[1], values[2], values[3], values[4], values[5], values[6],
+                values[7]);
     }
 
     /**
@@ -279,5 +324,7 @@ public final class CommandLineTool implements CwlProcess {
         boolean timeLimitRequired;
         List<String> expressionLib;
         Object initialWorkDir;
+        Map<String, String> resourceExpressions = new LinkedHashMap<>();
+        String resourcePath = "requirements.ResourceRequirement";
     }
 }

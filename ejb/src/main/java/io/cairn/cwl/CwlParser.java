@@ -502,6 +502,8 @@ public final class CwlParser {
         if (tool.resources != null && !required) {
             return;
         }
+        tool.resourceExpressions.clear();
+        tool.resourcePath = path;
         Set<String> fields = new LinkedHashSet<>(RESOURCE_FIELDS);
         fields.add("class");
         checkFields(body, fields, "ResourceRequirement", path);
@@ -514,8 +516,11 @@ public final class CwlParser {
             }
             String p = path + "." + name;
             if (v.isString() && ParameterReferences.mayContainReferences((String) v.value())) {
-                throw CwlException.unsupported("expressions in ResourceRequirement are not supported yet; give "
-                        + name + " as a number", p, v.line());
+                // evaluated per run, from its inputs (see CommandLineTool#resourcesFor)
+                tool.resourceExpressions.put(name, (String) v.value());
+                tool.lines.put(p, v.line());
+                expressions.add(new PendingExpression((String) v.value(), p, v.line(), false));
+                continue;
             }
             if (!(v.value() instanceof Number n)) {
                 throw CwlException.malformed(name + " must be a number, not " + v.describe(), p, v.line());

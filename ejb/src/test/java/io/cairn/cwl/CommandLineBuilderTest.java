@@ -112,6 +112,24 @@ class CommandLineBuilderTest {
     }
 
     @Test
+    void resourcesMayBeExpressionsOfTheInputs() {
+        CommandLineTool tool = conformance("dynresreq.cwl");
+        Map<String, Object> staged = stage(JobInputs.resolve(tool, map("special_file",
+                map("class", "File", "location", "file:///data/special_file", "size", 3))));
+        ResourceRequirement r = tool.resourcesFor(staged, RUNTIME);
+        assertEquals(3, r.minCores());
+        assertEquals(256L, r.minRamMiB());
+        CommandLineTool bad = CwlParser.parseTool(tool(
+                "requirements: {ResourceRequirement: {ramMin: $(inputs.s)}}",
+                "inputs: {s: string}",
+                "outputs: []",
+                "baseCommand: 'true'"));
+        CwlException e = assertThrows(CwlException.class, () -> bad.resourcesFor(map("s", "lots"), RUNTIME));
+        assertEquals("requirements.ResourceRequirement.ramMin", e.path());
+        assertTrue(e.reason().contains("must evaluate to a number"), e.reason());
+    }
+
+    @Test
     void nestedPrefixesWithArrays() {
         CommandLineTool tool = conformance("binding-test.cwl");
         Map<String, Object> job = json(Fixtures.suiteFile("bwa-mem-job.json"));

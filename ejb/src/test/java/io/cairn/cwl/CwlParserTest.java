@@ -357,7 +357,6 @@ class CwlParserTest {
         "inputs: {d: '#Stage'}|inputs.d.type|type reference '#Stage'",
         "arguments: ['${return 1;}']|arguments[0]|JavaScript code ${return 1;} is not supported",
         "arguments: [{valueFrom: '$(1 + 2)'}]|arguments[0].valueFrom|JavaScript expression $(1 + 2) is not supported",
-        "hints: {ResourceRequirement: {coresMin: $(inputs.n)}}|hints.ResourceRequirement.coresMin|expressions in ResourceRequirement",
         "requirements: {cwltool:MPIRequirement: {}}|requirements.cwltool:MPIRequirement|unsupported requirement 'cwltool:MPIRequirement'",
     })
     void featuresOutsideTheSubsetAreUnsupported(String body, String path, String reason) {

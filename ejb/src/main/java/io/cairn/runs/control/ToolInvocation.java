@@ -63,8 +63,11 @@ final class ToolInvocation {
                 (Map<String, Object>) stageValue(resolved, workspace, new int[1]));
         JobInputs.checkSecondaryFiles(tool, staged);
         staged = stageInitialWorkDir(tool, staged, workspace);
-        BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
+        RuntimeContext runtime = runtime(tool, workspace, staged);
+        BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
         Map<String, Object> stored = new LinkedHashMap<>();
+        stored.put("cores", runtime.cores());
+        stored.put("ram", runtime.ram());
         stored.put("argv", command.argv());
         stored.put("env", environment(command, workspace));
         stored.put("stdin", command.stdin());
@@ -81,7 +84,7 @@ final class ToolInvocation {
     @SuppressWarnings("unchecked")
     private Map<String, Object> stageInitialWorkDir(CommandLineTool tool, Map<String, Object> staged,
                                                     RunWorkspace workspace) throws IOException {
-        List<InitialWorkDir.Entry> entries = InitialWorkDir.evaluate(tool, staged, runtime(tool, workspace));
+        List<InitialWorkDir.Entry> entries = InitialWorkDir.evaluate(tool, staged, runtime(tool, workspace, staged));
         if (entries.isEmpty()) {
             return staged;
         }
@@ -167,7 +170,11 @@ final class ToolInvocation {
         Map<String, Object> stored = (Map<String, Object>) JsonValues.parse(commandLine, "stored command line");
         List<String> argv = new ArrayList<>((List<String>) stored.get("argv"));
         Map<String, String> env = new LinkedHashMap<>((Map<String, String>) stored.get("env"));
-        RuntimeContext runtime = runtime(tool, workspace);
+        RuntimeContext fixed = runtime(tool, workspace, null);
+        // staging recorded the run's resources (they may depend on its inputs)
+        RuntimeContext runtime = new RuntimeContext(fixed.outdir(), fixed.tmpdir(),
+                stored.get("cores") instanceof Number c ? c.intValue() : fixed.cores(),
+                stored.get("ram") instanceof Number r ? r.longValue() : fixed.ram());
         // the image goes out as a hint too: a pool with containers uses it, a host pool ignores it
         String image = tool.docker().map(DockerRequirement::image).orElse(null);
         return new TaskSpec(taskId, argv, env, workspace.work().toString(), (String) stored.get("stdin"),
@@ -185,7 +192,7 @@ final class ToolInvocation {
             throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(stagedInputs, "staged inputs");
-        RuntimeContext runtime = runtime(tool, workspace);
+        RuntimeContext runtime = runtime(tool, workspace, staged);
         BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
         Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime, command, exitCode);
         @SuppressWarnings("unchecked")
@@ -392,9 +399,11 @@ final class ToolInvocation {
         return env;
     }
 
-    static RuntimeContext runtime(CommandLineTool tool, RunWorkspace workspace) {
-        int cores = tool.resources().map(ResourceRequirement::minCores).orElse(1);
-        long ram = tool.resources().map(ResourceRequirement::minRamMiB).orElse(256L);
-        return new RuntimeContext(workspace.work().toString(), workspace.tmp().toString(), cores, ram);
+    /** @param staged the run's staged inputs, which resource expressions may use; null: the fixed resources only */
+    static RuntimeContext runtime(CommandLineTool tool, RunWorkspace workspace, Map<String, Object> staged) {
+        RuntimeContext paths = new RuntimeContext(workspace.work().toString(), workspace.tmp().toString(), 1, 256);
+        ResourceRequirement resources = staged == null ? tool.resources().orElse(ResourceRequirement.DEFAULTS)
+                : tool.resourcesFor(staged, paths);
+        return new RuntimeContext(paths.outdir(), paths.tmpdir(), resources.minCores(), resources.minRamMiB());
     }
 }
