@@ -321,6 +321,17 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class JobRequirementsTest(unittest.TestCase):
+    def test_job_requirements_win_in_every_process(self):
+        tool = {"class": "CommandLineTool", "requirements": {"EnvVarRequirement": {"envDef": {"A": "tool"}},
+                                                             "ShellCommandRequirement": {}}}
+        wf = {"class": "Workflow", "steps": {"s": {"run": tool}}}
+        job_reqs = [{"class": "EnvVarRequirement", "envDef": [{"envName": "A", "envValue": "job"}]}]
+        cc.add_requirements(wf, job_reqs)
+        self.assertEqual(wf["requirements"], job_reqs)
+        self.assertEqual(tool["requirements"], [{"class": "ShellCommandRequirement"}] + job_reqs)
+
+
 class PoolChoiceTest(unittest.TestCase):
     TOOL_MAP = {"class": "CommandLineTool", "requirements": {"DockerRequirement": {"dockerPull": "x"}}}
     TOOL_LIST = {"class": "CommandLineTool", "requirements": [{"class": "DockerRequirement", "dockerPull": "x"}]}
@@ -361,3 +372,15 @@ class SecondaryFilesTest(unittest.TestCase):
             self.assertEqual(["A.s2"], [os.path.basename(f["location"]) for f in job["rec"]["f1"]["secondaryFiles"]])
             self.assertEqual(["B.s3"], [os.path.basename(f["location"]) for f in job["rec"]["f2"][0]["secondaryFiles"]])
             self.assertNotIn("secondaryFiles", job["rec"]["f2"][1], "C.s3 does not exist")
+
+    def test_named_schema_types_are_followed(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name in ("A", "A.s2"):
+                with open(os.path.join(d, name), "w") as f:
+                    f.write(name)
+            doc = {"requirements": [{"class": "SchemaDefRequirement", "types": [[
+                       {"name": "#Rec", "type": "record", "fields": {"f1": {"type": "File", "secondaryFiles": ".s2"}}}]]}],
+                   "inputs": {"recs": {"type": "types.yml#Rec[]?"}}}
+            job = {"recs": [{"f1": {"class": "File", "location": "A"}}]}
+            cc.add_secondary_files(doc, job, d)
+            self.assertEqual(["A.s2"], [os.path.basename(f["location"]) for f in job["recs"][0]["f1"]["secondaryFiles"]])

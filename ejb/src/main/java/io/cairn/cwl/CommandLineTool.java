@@ -44,6 +44,8 @@ public final class CommandLineTool implements CwlProcess {
     private final List<String> expressionLib;
     private final Object initialWorkDir;
     private final Map<String, String> resourceExpressions;
+    private final String timeLimitExpression;
+    private final String timeLimitPath;
     private final String resourcePath;
 
     CommandLineTool(Builder b) {
@@ -77,6 +79,27 @@ public final class CommandLineTool implements CwlProcess {
         this.initialWorkDir = b.initialWorkDir;
         this.resourceExpressions = Collections.unmodifiableMap(new LinkedHashMap<>(b.resourceExpressions));
         this.resourcePath = b.resourcePath;
+        this.timeLimitExpression = b.timeLimitExpression;
+        this.timeLimitPath = b.timeLimitPath;
+    }
+
+    /**
+     * The time limit of one run in seconds (0: none): {@link #timeLimitSeconds()}, or the value of
+     * the ToolTimeLimit expression against the run's inputs.
+     *
+     * @throws CwlException INVALID when the expression gives no whole number of seconds, 0 or more
+     */
+    public long timeLimitFor(Map<String, Object> inputs, RuntimeContext runtime) {
+        if (timeLimitExpression == null) {
+            return timeLimitSeconds;
+        }
+        Map<String, Object> context = CommandLineBuilder.context(this, inputs, runtime);
+        Object value = CommandLineBuilder.evaluate(this, timeLimitExpression, context, null, timeLimitPath);
+        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 0) {
+            throw CwlException.invalid("timelimit must evaluate to a whole number of seconds, 0 or more, not "
+                    + CwlValues.describe(value), timeLimitPath, lineOf(timeLimitPath));
+        }
+        return n.longValue();
     }
 
     /**
@@ -326,5 +349,7 @@ public final class CommandLineTool implements CwlProcess {
         Object initialWorkDir;
         Map<String, String> resourceExpressions = new LinkedHashMap<>();
         String resourcePath = "requirements.ResourceRequirement";
+        String timeLimitExpression;
+        String timeLimitPath;
     }
 }

@@ -118,7 +118,16 @@ public final class CwlParser {
                     throw CwlException.malformed("SchemaDefRequirement needs 'types', a list of named types", null,
                             body.line());
                 }
+                List<YamlNode> flat = new ArrayList<>();
                 for (YamlNode type : types.items()) {
+                    // an $import of a file that holds a list of types gives a nested list
+                    if (type.isList()) {
+                        flat.addAll(type.items());
+                    } else {
+                        flat.add(type);
+                    }
+                }
+                for (YamlNode type : flat) {
                     YamlNode name = type.isMap() ? type.get("name") : null;
                     if (name == null || !name.isString()) {
                         throw CwlException.malformed("every type of SchemaDefRequirement needs a 'name'", null,
@@ -339,15 +348,20 @@ public final class CwlParser {
                         throw CwlException.malformed("ToolTimeLimit needs 'timelimit'", path, body.line());
                     }
                     if (v.isString() && ParameterReferences.mayContainReferences((String) v.value())) {
-                        throw CwlException.unsupported("expressions in ToolTimeLimit are not supported yet; give "
-                                + "timelimit as a number of seconds", p, v.line());
-                    }
-                    if (!(v.value() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                        // evaluated per run (see CommandLineTool#timeLimitFor)
+                        if (required || !tool.timeLimitRequired) {
+                            tool.timeLimitExpression = (String) v.value();
+                            tool.timeLimitPath = p;
+                            tool.lines.put(p, v.line());
+                            expressions.add(new PendingExpression((String) v.value(), p, v.line(), false));
+                            tool.timeLimitRequired |= required;
+                        }
+                    } else if (!(v.value() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
                             || n.longValue() < 0) {
                         throw CwlException.malformed("timelimit must be a whole number of seconds, 0 or more, not "
                                 + v.describe(), p, v.line());
-                    }
-                    if (required || !tool.timeLimitRequired) {
+                    } else if (required || !tool.timeLimitRequired) {
+                        tool.timeLimitExpression = null;
                         tool.timeLimitSeconds = n.longValue();
                         tool.timeLimitRequired |= required;
                     }

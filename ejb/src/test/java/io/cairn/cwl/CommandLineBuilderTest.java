@@ -130,6 +130,20 @@ class CommandLineBuilderTest {
     }
 
     @Test
+    void timeLimitMayBeAnExpression() {
+        CommandLineTool tool = CwlParser.parseTool(tool(
+                "requirements: {ToolTimeLimit: {timelimit: '$(inputs.t * 2)'}, InlineJavascriptRequirement: {}}",
+                "inputs: {t: int}",
+                "outputs: []",
+                "baseCommand: 'true'"));
+        assertEquals(6L, tool.timeLimitFor(map("t", 3L), RUNTIME));
+        CwlException e = assertThrows(CwlException.class, () -> tool.timeLimitFor(map("t", -1L), RUNTIME));
+        assertEquals("requirements.ToolTimeLimit.timelimit", e.path());
+        assertEquals(0L, CwlParser.parseTool(tool("inputs: []", "outputs: []", "baseCommand: 'true'"))
+                .timeLimitFor(map(), RUNTIME));
+    }
+
+    @Test
     void nestedPrefixesWithArrays() {
         CommandLineTool tool = conformance("binding-test.cwl");
         Map<String, Object> job = json(Fixtures.suiteFile("bwa-mem-job.json"));

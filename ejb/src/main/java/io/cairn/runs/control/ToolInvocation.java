@@ -68,6 +68,7 @@ final class ToolInvocation {
         Map<String, Object> stored = new LinkedHashMap<>();
         stored.put("cores", runtime.cores());
         stored.put("ram", runtime.ram());
+        stored.put("timelimit", tool.timeLimitFor(staged, runtime));
         stored.put("argv", command.argv());
         stored.put("env", environment(command, workspace));
         stored.put("stdin", command.stdin());
@@ -179,7 +180,8 @@ final class ToolInvocation {
         String image = tool.docker().map(DockerRequirement::image).orElse(null);
         return new TaskSpec(taskId, argv, env, workspace.work().toString(), (String) stored.get("stdin"),
                 stdout, stderr, runtime.cores(), runtime.ram(), image, tool.dockerRequired(),
-                List.of(workspace.inputs().toString()), tool.networkAccess(), tool.timeLimitSeconds());
+                List.of(workspace.inputs().toString()), tool.networkAccess(),
+                stored.get("timelimit") instanceof Number t ? t.longValue() : tool.timeLimitSeconds());
     }
 
     /**
