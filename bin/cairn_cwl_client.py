@@ -152,6 +152,11 @@ def file_url_to_path(ref):
 # ---------------------------------------------------------------------------------------------
 # staging files (job objects and File literals inside documents)
 
+# Marks a Directory whose listing this client read from disk: Cairn stages its files but shows the
+# tool the listing only as deep as the tool's loadListing says (a listing written in the job stays).
+LISTING_LOADED = "cairn:listingLoaded"
+
+
 class Stager:
     """Replaces local File and Directory objects by ones that point at Cairn's file store.
 
@@ -208,6 +213,7 @@ class Stager:
         out["class"] = "Directory"
         out["basename"] = obj.get("basename") or os.path.basename(path.rstrip("/"))
         out["listing"] = self._listing(path)
+        out[LISTING_LOADED] = True
         return out
 
     def _listing(self, folder):
@@ -215,7 +221,8 @@ class Stager:
         for name in sorted(os.listdir(folder)):
             full = os.path.join(folder, name)
             if os.path.isdir(full):
-                entries.append({"class": "Directory", "basename": name, "listing": self._listing(full)})
+                entries.append({"class": "Directory", "basename": name, "listing": self._listing(full),
+                                LISTING_LOADED: True})
             elif os.path.isfile(full):
                 entries.append({"class": "File", "location": self._upload_once(full), "basename": name})
         return entries

@@ -100,11 +100,14 @@ class StagerTest(TempDirTest):
         write(self.root, "d/sub/c.txt", "C")
         os.makedirs(os.path.join(self.root, "d/empty"))
         out = cc.Stager(FakeStore().upload).stage({"class": "Directory", "location": "d"}, self.root)
-        self.assertEqual(out, {"class": "Directory", "basename": "d", "listing": [
+        loaded = cc.LISTING_LOADED  # read from disk: the tool's loadListing decides what it sees
+        self.assertEqual(out, {"class": "Directory", "basename": "d", loaded: True, "listing": [
             {"class": "File", "location": "http://cairn.test/api/v1/files/1", "basename": "b.txt"},
-            {"class": "Directory", "basename": "empty", "listing": []},
-            {"class": "Directory", "basename": "sub", "listing": [
+            {"class": "Directory", "basename": "empty", "listing": [], loaded: True},
+            {"class": "Directory", "basename": "sub", loaded: True, "listing": [
                 {"class": "File", "location": "http://cairn.test/api/v1/files/2", "basename": "c.txt"}]}]})
+        literal = cc.Stager(FakeStore().upload).stage({"class": "Directory", "basename": "x", "listing": []}, self.root)
+        self.assertNotIn(loaded, literal, "a listing written in the job is the tool's to see")
 
     def test_directory_literal_entries_are_staged(self):
         write(self.root, "e.txt", "E")

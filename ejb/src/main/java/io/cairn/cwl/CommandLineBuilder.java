@@ -107,7 +107,8 @@ public final class CommandLineBuilder {
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, Object> given = inputs == null ? Map.of() : inputs;
         for (InputParameter input : tool.inputs()) {
-            values.put(input.id(), CwlValues.withFileFields(given.get(input.id()), "inputs." + input.id(), errors));
+            Object value = CwlValues.withFileFields(given.get(input.id()), "inputs." + input.id(), errors);
+            values.put(input.id(), listing(value, tool.loadListing(input.id()), false));
         }
         given.forEach((k, v) -> values.putIfAbsent(k, CwlValues.deepCopy(v)));
         if (!errors.isEmpty()) {
@@ -128,6 +129,36 @@ public final class CommandLineBuilder {
         context.put("self", null);
         context.put("runtime", rt);
         return context;
+    }
+
+    /**
+     * A value with the loaded listings of its Directories ({@link JobInputs#LISTING_LOADED}) cut
+     * to the depth: {@code no_listing} drops them, {@code shallow_listing} keeps the entries but
+     * not the listings of Directories among them, {@code deep_listing} keeps everything. Listings
+     * given in the job stay; the mark is removed.
+     *
+     * @param below whether the value lies in the listing of a loaded, shallowly listed Directory
+     */
+    static Object listing(Object value, String depth, boolean below) {
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(listing(v, depth, below)));
+            return out;
+        }
+        if (!(value instanceof Map<?, ?> map) || "File".equals(map.get("class"))) {
+            return value;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), v));
+        boolean loaded = Boolean.TRUE.equals(out.remove(JobInputs.LISTING_LOADED));
+        if ("Directory".equals(out.get("class")) && loaded
+                && ("no_listing".equals(depth) || below && "shallow_listing".equals(depth))) {
+            out.remove("listing");
+            return out;
+        }
+        boolean shallow = "Directory".equals(out.get("class")) && loaded;
+        out.replaceAll((k, v) -> listing(v, depth, below || shallow));
+        return out;
     }
 
     static Object evaluate(CommandLineTool tool, String text, Map<String, Object> context, Object self, String path) {

@@ -44,6 +44,8 @@ public final class CommandLineTool implements CwlProcess {
     private final List<String> expressionLib;
     private final Object initialWorkDir;
     private final Map<String, String> resourceExpressions;
+    private final String loadListing;
+    private final Map<String, String> inputLoadListing;
     private final String timeLimitExpression;
     private final String timeLimitPath;
     private final String resourcePath;
@@ -81,6 +83,19 @@ public final class CommandLineTool implements CwlProcess {
         this.resourcePath = b.resourcePath;
         this.timeLimitExpression = b.timeLimitExpression;
         this.timeLimitPath = b.timeLimitPath;
+        this.loadListing = b.loadListing != null ? b.loadListing
+                : "v1.0".equals(b.cwlVersion) ? "deep_listing" : "no_listing";
+        this.inputLoadListing = Map.copyOf(b.inputLoadListing);
+    }
+
+    /**
+     * How much of a Directory input's listing the tool sees when the listing was loaded from
+     * disk (see {@link JobInputs#LISTING_LOADED}): the input's {@code loadListing}, else the
+     * LoadListingRequirement's, else {@code no_listing} ({@code deep_listing} for CWL v1.0
+     * documents, which had no such setting). A listing given in the job is always kept.
+     */
+    public String loadListing(String inputId) {
+        return inputLoadListing.getOrDefault(inputId, loadListing);
     }
 
     /**
@@ -351,5 +366,7 @@ public final class CommandLineTool implements CwlProcess {
         String resourcePath = "requirements.ResourceRequirement";
         String timeLimitExpression;
         String timeLimitPath;
+        String loadListing;
+        Map<String, String> inputLoadListing = new LinkedHashMap<>();
     }
 }

@@ -17,8 +17,8 @@ public final class CwlParser {
 
     static final List<String> SUPPORTED_REQUIREMENTS =
             List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement",
-                    "InlineJavascriptRequirement", "InitialWorkDirRequirement", "SchemaDefRequirement", "WorkReuse",
-                    "NetworkAccess", "ToolTimeLimit");
+                    "InlineJavascriptRequirement", "InitialWorkDirRequirement", "SchemaDefRequirement",
+                    "LoadListingRequirement", "WorkReuse", "NetworkAccess", "ToolTimeLimit");
     private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
     private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
             "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
@@ -366,6 +366,13 @@ public final class CwlParser {
                         tool.timeLimitRequired |= required;
                     }
                 }
+                case "LoadListingRequirement" -> {
+                    checkFields(body, Set.of("class", "loadListing"), cls, path);
+                    String depth = loadListing(body, path);
+                    if (depth != null && (required || tool.loadListing == null)) {
+                        tool.loadListing = depth;
+                    }
+                }
                 case "SchemaDefRequirement" -> {
                     // its types were read before the inputs (see schemaTypes)
                 }
@@ -662,10 +669,26 @@ public final class CwlParser {
             throw CwlException.malformed("loadContents needs an input of type File (or an array of File); '"
                     + p.id() + "' has type " + type, p.path() + ".loadContents", at.line());
         }
+        String depth = loadListing(body, p.path());
+        if (depth != null && !field) {
+            tool.inputLoadListing.put(p.id(), depth);
+        }
         return new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
                 docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
                 binding, loadContents, secondaryFiles(body.get("secondaryFiles"), p.path() + ".secondaryFiles", true,
                 type));
+    }
+
+    private static final Set<String> LISTING_DEPTHS = Set.of("no_listing", "shallow_listing", "deep_listing");
+
+    /** The {@code loadListing} field of a node, checked, or null when absent. */
+    private static String loadListing(YamlNode node, String path) {
+        String depth = optionalString(node, "loadListing", path + ".loadListing");
+        if (depth != null && !LISTING_DEPTHS.contains(depth)) {
+            throw CwlException.malformed("loadListing must be one of no_listing, shallow_listing, deep_listing, not '"
+                    + depth + "'", path + ".loadListing", node.get("loadListing").line());
+        }
+        return depth;
     }
 
     /** Whether values of the type may be (or contain, as array elements) Files. */

@@ -19,6 +19,13 @@ public final class JobInputs {
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
+    /**
+     * Marks a Directory whose listing a client read from disk rather than wrote in the job (its
+     * value is {@code true}): the files are staged, but the tool sees the listing only as deep as
+     * its {@code loadListing} says. The mark is never shown to the tool.
+     */
+    public static final String LISTING_LOADED = "cairn:listingLoaded";
+
     private JobInputs() {
     }
 

@@ -146,8 +146,8 @@ class CwlParserTest {
                 "outputs: []"));
         assertEquals("unsupported requirement 'InplaceUpdateRequirement'; supported: EnvVarRequirement, "
                 + "DockerRequirement, ResourceRequirement, ShellCommandRequirement, InlineJavascriptRequirement, "
-                + "InitialWorkDirRequirement, SchemaDefRequirement, WorkReuse, NetworkAccess, ToolTimeLimit "
-                + "(at requirements[0], line 4)",
+                + "InitialWorkDirRequirement, SchemaDefRequirement, LoadListingRequirement, WorkReuse, NetworkAccess, "
+                + "ToolTimeLimit (at requirements[0], line 4)",
                 e.getMessage());
         assertEquals(4, e.line());
     }

@@ -332,6 +332,9 @@ final class ToolInvocation {
         out.put("basename", basename);
         out.put("path", target.toString());
         out.put("listing", staged);
+        if (Boolean.TRUE.equals(dir.get(JobInputs.LISTING_LOADED))) {
+            out.put(JobInputs.LISTING_LOADED, true);
+        }
         return out;
     }
 
