@@ -81,12 +81,12 @@ public final class InitialWorkDir {
             return;
         }
         if (value instanceof Map<?, ?> map && CwlValues.isFileOrDirectory(map)) {
-            out.add(new Entry(name(basename(map, path), runtime, path), copy(map), null, false));
+            out.add(new Entry(name(basename(map, path), runtime, path, tool.dockerRequired()), copy(map), null, false));
             return;
         }
         if (value instanceof Map<?, ?> map && map.containsKey("entry")) {
             // a Dirent an expression returned: its fields are values already
-            direntValue(map.get("entryname"), map.get("entry"), Boolean.TRUE.equals(map.get("writable")), null,
+            direntValue(tool, map.get("entryname"), map.get("entry"), Boolean.TRUE.equals(map.get("writable")), null,
                     out, runtime, path);
             return;
         }
@@ -104,15 +104,15 @@ public final class InitialWorkDir {
                 path + ".entry") : rawEntry;
         String whitespace = rawEntry instanceof String s && !(entry instanceof String) ? s : null;
         boolean writable = Boolean.TRUE.equals(dirent.get("writable"));
-        direntValue(name, entry, writable, whitespace, out, runtime, path);
+        direntValue(tool, name, entry, writable, whitespace, out, runtime, path);
     }
 
     /**
      * @param raw the entry's text when it was one expression with a non-string value: the
      *            whitespace around the expression is kept around the JSON (null: none)
      */
-    private static void direntValue(Object name, Object entry, boolean writable, String raw, List<Entry> out,
-                                    RuntimeContext runtime, String path) {
+    private static void direntValue(CommandLineTool tool, Object name, Object entry, boolean writable, String raw,
+                                    List<Entry> out, RuntimeContext runtime, String path) {
         if (name != null && !(name instanceof String)) {
             throw CwlException.invalid("entryname must be a string, not " + CwlValues.describe(name),
                     path + ".entryname", null);
@@ -125,15 +125,15 @@ public final class InitialWorkDir {
         if (!padded && entry instanceof Map<?, ?> map && CwlValues.isFileOrDirectory(map)) {
             String n = entryName != null ? entryName : basename(map, path);
             Map<String, Object> object = copy(map);
-            object.put("basename", Path.of(name(n, runtime, path)).getFileName().toString());
-            out.add(new Entry(name(n, runtime, path), object, null, writable));
+            object.put("basename", Path.of(name(n, runtime, path, tool.dockerRequired())).getFileName().toString());
+            out.add(new Entry(name(n, runtime, path, tool.dockerRequired()), object, null, writable));
             return;
         }
         if (!padded && entryName == null && entry instanceof List<?> list
                 && list.stream().allMatch(v -> v == null || CwlValues.isFileOrDirectory(v))) {
             for (Object item : list) {
                 if (item != null) {
-                    out.add(new Entry(name(basename((Map<?, ?>) item, path), runtime, path), copy((Map<?, ?>) item),
+                    out.add(new Entry(name(basename((Map<?, ?>) item, path), runtime, path, tool.dockerRequired()), copy((Map<?, ?>) item),
                             null, writable));
                 }
             }
@@ -149,7 +149,7 @@ public final class InitialWorkDir {
             String json = CwlValues.toJson(entry);
             text = raw == null ? json : leading(raw) + json + trailing(raw);
         }
-        out.add(new Entry(name(entryName, runtime, path), null, text, writable));
+        out.add(new Entry(name(entryName, runtime, path, tool.dockerRequired()), null, text, writable));
     }
 
     private static String leading(String s) {
@@ -180,13 +180,19 @@ public final class InitialWorkDir {
      * @throws CwlException INVALID when it is empty or leaves the work folder
      */
     static String name(String entryName, RuntimeContext runtime, String path) {
+        return name(entryName, runtime, path, false);
+    }
+
+    /** @param container whether the tool requires DockerRequirement (CWL then allows absolute names elsewhere) */
+    static String name(String entryName, RuntimeContext runtime, String path, boolean container) {
         String n = entryName;
         String outdir = runtime.outdir().replaceAll("/+$", "");
         if (n.startsWith("/")) {
             if (n.equals(outdir) || !n.startsWith(outdir + "/")) {
                 throw CwlException.invalid("entryname '" + entryName + "' is an absolute path outside the output "
-                        + "folder, which is not supported: Cairn places InitialWorkDirRequirement entries only "
-                        + "inside it (use a relative name)", path, null);
+                        + "folder" + (container ? ", which is not supported: Cairn places InitialWorkDirRequirement "
+                        + "entries only inside it (use a relative name)" : "; CWL allows that only for a tool that "
+                        + "requires DockerRequirement"), path, null);
             }
             n = n.substring(outdir.length() + 1);
         }

@@ -77,8 +77,11 @@ class InitialWorkDirTest {
             CwlException e = assertThrows(CwlException.class, () -> InitialWorkDir.name(bad, RUNTIME, "x"), bad);
             assertEquals(CwlException.Kind.INVALID, e.kind());
         }
-        CommandLineTool tool = conformance("iwd/iwd-container-entryname2.cwl");
-        CwlException e = assertThrows(CwlException.class, () -> entries(tool, map("filelist", FILE)));
+        CommandLineTool hinted = conformance("iwd/iwd-container-entryname2.cwl");
+        CwlException e = assertThrows(CwlException.class, () -> entries(hinted, map("filelist", FILE)));
+        assertTrue(e.reason().contains("CWL allows that only for a tool that requires DockerRequirement"), e.reason());
+        CommandLineTool container = conformance("iwd/iwd-container-entryname1.cwl");
+        e = assertThrows(CwlException.class, () -> entries(container, map("filelist", FILE)));
         assertTrue(e.reason().contains("absolute path outside the output folder, which is not supported"), e.reason());
     }
 
