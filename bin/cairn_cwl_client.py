@@ -152,6 +152,11 @@ def file_url_to_path(ref):
 # ---------------------------------------------------------------------------------------------
 # staging files (job objects and File literals inside documents)
 
+# Marks a Directory whose listing this client read from disk: Cairn stages its files but shows the
+# tool the listing only as deep as the tool's loadListing says (a listing written in the job stays).
+LISTING_LOADED = "cairn:listingLoaded"
+
+
 class Stager:
     """Replaces local File and Directory objects by ones that point at Cairn's file store.
 
@@ -189,6 +194,8 @@ class Stager:
         if path is not None:
             out.pop("path", None)
             out["location"] = self._upload_once(path)
+            # the store's location ends in an id: keep the name the file has here
+            out.setdefault("basename", os.path.basename(path))
         if "secondaryFiles" in obj and isinstance(obj["secondaryFiles"], list):
             out["secondaryFiles"] = [self.stage(v, base_dir) for v in obj["secondaryFiles"]]
         return out
@@ -206,6 +213,7 @@ class Stager:
         out["class"] = "Directory"
         out["basename"] = obj.get("basename") or os.path.basename(path.rstrip("/"))
         out["listing"] = self._listing(path)
+        out[LISTING_LOADED] = True
         return out
 
     def _listing(self, folder):
@@ -213,7 +221,8 @@ class Stager:
         for name in sorted(os.listdir(folder)):
             full = os.path.join(folder, name)
             if os.path.isdir(full):
-                entries.append({"class": "Directory", "basename": name, "listing": self._listing(full)})
+                entries.append({"class": "Directory", "basename": name, "listing": self._listing(full),
+                                LISTING_LOADED: True})
             elif os.path.isfile(full):
                 entries.append({"class": "File", "location": self._upload_once(full), "basename": name})
         return entries
@@ -260,21 +269,51 @@ def secondary_name(basename, pattern):
 def add_secondary_files(doc, job, base_dir):
     """Lists, in each job File, the secondary files its parameter's patterns name that exist beside
     it on disk (as other CWL runners find them), so that they are uploaded with it."""
+    named = _schema_types(doc)
     for ident, param in _entries(doc.get("inputs")):
         name = _short_name(ident)
         if name in job:
-            _discover(param.get("type"), _patterns(param.get("secondaryFiles")), job[name], base_dir)
+            _discover(param.get("type"), _patterns(param.get("secondaryFiles")), job[name], base_dir, named)
 
 
-def _discover(typ, patterns, value, base_dir):
+def _schema_types(doc):
+    """The SchemaDefRequirement types of a process by short name (#T, file.yml#T and T are all T)."""
+    named = {}
+    for field in ("requirements", "hints"):
+        reqs = doc.get(field)
+        if isinstance(reqs, dict):
+            reqs = [{"class": cls, **(body or {})} for cls, body in reqs.items()]
+        for req in reqs if isinstance(reqs, list) else []:
+            if isinstance(req, dict) and req.get("class") == "SchemaDefRequirement":
+                types = []
+                for t in req.get("types") or []:
+                    types += t if isinstance(t, list) else [t]
+                for t in types:
+                    if isinstance(t, dict) and isinstance(t.get("name"), str):
+                        named.setdefault(_type_short_name(t["name"]), t)
+    return named
+
+
+def _type_short_name(name):
+    return name.split("#")[-1].split("/")[-1]
+
+
+def _discover(typ, patterns, value, base_dir, named=None):
+    named = named or {}
+    if isinstance(typ, str):
+        base = typ[:-1] if typ.endswith("?") else typ
+        if base.endswith("[]"):
+            typ = {"type": "array", "items": base[:-2]}
+        elif _type_short_name(base) in named:
+            typ = named[_type_short_name(base)]
     if isinstance(typ, list):
         for alternative in typ:
-            _discover(alternative, patterns, value, base_dir)
+            _discover(alternative, patterns, value, base_dir, named)
         return
     if isinstance(value, list):
         items = typ.get("items") if isinstance(typ, dict) and typ.get("type") == "array" else None
         for item in value:
-            _discover(items, patterns, item, base_dir)
+            _discover(items, patterns, item, base_dir, named)
         return
     if isinstance(value, dict) and value.get("class") == "File":
         path = local_path(value, base_dir)
@@ -294,7 +333,7 @@ def _discover(typ, patterns, value, base_dir):
         for ident, field in _entries(typ.get("fields")):
             name = _short_name(ident)
             if name in value:
-                _discover(field.get("type"), _patterns(field.get("secondaryFiles")), value[name], base_dir)
+                _discover(field.get("type"), _patterns(field.get("secondaryFiles")), value[name], base_dir, named)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -453,6 +492,58 @@ def _select_from(doc, fragment, where):
         return graph[0]
     ids = ", ".join(str(_short_id(e.get("id"))) for e in graph if isinstance(e, dict))
     raise RunnerError(f"{where}: $graph has no entry with id '{wanted}' (entries: {ids})")
+
+
+def requires_docker(doc):
+    """True when the packed process, or any process inside it (a step's run), lists DockerRequirement
+    under `requirements` (a hint does not count: it may be ignored)."""
+    if isinstance(doc, list):
+        return any(requires_docker(item) for item in doc)
+    if not isinstance(doc, dict):
+        return False
+    reqs = doc.get("requirements")
+    if isinstance(reqs, dict) and "DockerRequirement" in reqs:
+        return True
+    if isinstance(reqs, list) and any(isinstance(r, dict) and r.get("class") == "DockerRequirement" for r in reqs):
+        return True
+    steps = doc.get("steps")
+    if isinstance(steps, dict):
+        steps = list(steps.values())
+    return requires_docker(steps) or requires_docker(doc.get("run")) or requires_docker(doc.get("$graph"))
+
+
+PROCESS_CLASSES = ("CommandLineTool", "ExpressionTool", "Workflow", "Operation")
+
+
+def add_requirements(doc, requirements):
+    """Puts the job object's `cwl:requirements` into every process of the packed document, in place;
+    they win over a process's own requirement of the same class (as in cwltool)."""
+    if isinstance(doc, list):
+        for item in doc:
+            add_requirements(item, requirements)
+        return
+    if not isinstance(doc, dict):
+        return
+    if doc.get("class") in PROCESS_CLASSES:
+        own = doc.get("requirements") or []
+        if isinstance(own, dict):
+            own = [{"class": cls, **(body or {})} for cls, body in own.items()]
+        given = {r["class"] for r in requirements}
+        doc["requirements"] = [r for r in own if not (isinstance(r, dict) and r.get("class") in given)] \
+            + [dict(r) for r in requirements]
+    steps = doc.get("steps")
+    for step in (steps.values() if isinstance(steps, dict) else steps or []):
+        if isinstance(step, dict):
+            add_requirements(step.get("run"), requirements)
+    add_requirements(doc.get("$graph"), requirements)
+
+
+def choose_pool(doc, pool=None, docker_pool=None):
+    """The pool a run goes to: docker_pool when the process requires DockerRequirement and one is
+    given, else pool; None lets the server choose (its default, the local pool)."""
+    if docker_pool and requires_docker(doc):
+        return docker_pool
+    return pool or None
 
 
 def sanitize_name(text):

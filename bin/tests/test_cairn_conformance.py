@@ -110,8 +110,12 @@ class HarnessTest(unittest.TestCase):
                     "- $import: tests/sub/index.yaml\n")
         os.makedirs(os.path.join(self.root, "tests/sub"))
         with open(os.path.join(self.root, "tests/sub/index.yaml"), "w") as f:
-            f.write("- {id: inner, tool: b.cwl}\n")
+            f.write("- {id: inner, tool: b.cwl}\n"
+                    "- {id: imported, tool: b.cwl, output: {$import: expected.json}}\n")
+        with open(os.path.join(self.root, "tests/sub/expected.json"), "w") as f:
+            f.write('{"n": 3}')
         tests = conf.load_suite(self.index)
+        self.assertEqual(tests.pop()["output"], {"n": 3})
         self.assertEqual([t["id"] for t in tests], ["top", "inner"])
         self.assertEqual(tests[0]["tool"], os.path.join(self.root, "tests/a.cwl#main"))
         self.assertEqual(tests[0]["job"], os.path.join(self.root, "tests/a.yml"))

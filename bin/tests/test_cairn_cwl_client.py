@@ -87,8 +87,10 @@ class StagerTest(TempDirTest):
         out = cc.Stager(store.upload).stage(job, self.root)
         self.assertEqual(out["f"]["location"], "http://cairn.test/api/v1/files/1")
         self.assertEqual(out["f"]["format"], "edam:1")
-        self.assertEqual(out["f"]["secondaryFiles"], [{"class": "File", "location": "http://cairn.test/api/v1/files/2"}])
-        self.assertEqual(out["g"][0], {"class": "File", "location": "http://cairn.test/api/v1/files/1"})
+        self.assertEqual(out["f"]["secondaryFiles"], [{"class": "File", "location": "http://cairn.test/api/v1/files/2",
+                                                          "basename": "a.txt.idx"}])
+        self.assertEqual(out["g"][0], {"class": "File", "location": "http://cairn.test/api/v1/files/1",
+                                       "basename": "a.txt"})
         self.assertEqual(out["lit"], {"class": "File", "basename": "x", "contents": "hi"})
         self.assertEqual(out["n"], 3)
         self.assertEqual([b for _, b in store.uploads], ["a.txt", "a.txt.idx"])
@@ -98,17 +100,21 @@ class StagerTest(TempDirTest):
         write(self.root, "d/sub/c.txt", "C")
         os.makedirs(os.path.join(self.root, "d/empty"))
         out = cc.Stager(FakeStore().upload).stage({"class": "Directory", "location": "d"}, self.root)
-        self.assertEqual(out, {"class": "Directory", "basename": "d", "listing": [
+        loaded = cc.LISTING_LOADED  # read from disk: the tool's loadListing decides what it sees
+        self.assertEqual(out, {"class": "Directory", "basename": "d", loaded: True, "listing": [
             {"class": "File", "location": "http://cairn.test/api/v1/files/1", "basename": "b.txt"},
-            {"class": "Directory", "basename": "empty", "listing": []},
-            {"class": "Directory", "basename": "sub", "listing": [
+            {"class": "Directory", "basename": "empty", "listing": [], loaded: True},
+            {"class": "Directory", "basename": "sub", loaded: True, "listing": [
                 {"class": "File", "location": "http://cairn.test/api/v1/files/2", "basename": "c.txt"}]}]})
+        literal = cc.Stager(FakeStore().upload).stage({"class": "Directory", "basename": "x", "listing": []}, self.root)
+        self.assertNotIn(loaded, literal, "a listing written in the job is the tool's to see")
 
     def test_directory_literal_entries_are_staged(self):
         write(self.root, "e.txt", "E")
         lit = {"class": "Directory", "basename": "x", "listing": [{"class": "File", "location": "e.txt"}]}
         out = cc.Stager(FakeStore().upload).stage(lit, self.root)
-        self.assertEqual(out["listing"], [{"class": "File", "location": "http://cairn.test/api/v1/files/1"}])
+        self.assertEqual(out["listing"], [{"class": "File", "location": "http://cairn.test/api/v1/files/1",
+                                           "basename": "e.txt"}])
         self.assertEqual(out["basename"], "x")
 
     def test_missing_file_is_an_error_naming_it(self):
@@ -141,7 +147,8 @@ class PackerTest(TempDirTest):
         doc = self.pack("tool.cwl")
         self.assertEqual(doc["hints"][0]["class"], "EnvVarRequirement")
         self.assertEqual(doc["arguments"], ["echo hi\n"])
-        self.assertEqual(doc["inputs"]["f"]["default"], {"class": "File", "location": "http://cairn.test/api/v1/files/1"})
+        self.assertEqual(doc["inputs"]["f"]["default"], {"class": "File", "location": "http://cairn.test/api/v1/files/1",
+                                                          "basename": "data.txt"})
         self.assertEqual(self.store.uploads, [(os.path.join(self.root, "lib/data.txt"), "data.txt")])
 
     def test_broken_include_names_the_file(self):
@@ -317,6 +324,37 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class JobRequirementsTest(unittest.TestCase):
+    def test_job_requirements_win_in_every_process(self):
+        tool = {"class": "CommandLineTool", "requirements": {"EnvVarRequirement": {"envDef": {"A": "tool"}},
+                                                             "ShellCommandRequirement": {}}}
+        wf = {"class": "Workflow", "steps": {"s": {"run": tool}}}
+        job_reqs = [{"class": "EnvVarRequirement", "envDef": [{"envName": "A", "envValue": "job"}]}]
+        cc.add_requirements(wf, job_reqs)
+        self.assertEqual(wf["requirements"], job_reqs)
+        self.assertEqual(tool["requirements"], [{"class": "ShellCommandRequirement"}] + job_reqs)
+
+
+class PoolChoiceTest(unittest.TestCase):
+    TOOL_MAP = {"class": "CommandLineTool", "requirements": {"DockerRequirement": {"dockerPull": "x"}}}
+    TOOL_LIST = {"class": "CommandLineTool", "requirements": [{"class": "DockerRequirement", "dockerPull": "x"}]}
+    HINTED = {"class": "CommandLineTool", "hints": {"DockerRequirement": {"dockerPull": "x"}}}
+
+    def test_required_docker_anywhere_goes_to_the_docker_pool(self):
+        self.assertEqual("docker", cc.choose_pool(self.TOOL_MAP, None, "docker"))
+        self.assertEqual("docker", cc.choose_pool(self.TOOL_LIST, "local", "docker"))
+        wf_list = {"class": "Workflow", "steps": [{"id": "s", "run": self.TOOL_LIST}]}
+        wf_map = {"class": "Workflow", "steps": {"s": {"run": {"class": "Workflow", "steps": [{"run": self.TOOL_MAP}]}}}}
+        self.assertEqual("docker", cc.choose_pool(wf_list, None, "docker"))
+        self.assertEqual("docker", cc.choose_pool(wf_map, None, "docker"))
+
+    def test_hints_and_plain_tools_keep_the_default(self):
+        self.assertIsNone(cc.choose_pool(self.HINTED, None, "docker"))
+        self.assertEqual("slurm", cc.choose_pool(self.HINTED, "slurm", "docker"))
+        self.assertEqual("slurm", cc.choose_pool(self.TOOL_MAP, "slurm", None))
+        self.assertIsNone(cc.choose_pool({"class": "CommandLineTool"}, None, None))
+
+
 class SecondaryFilesTest(unittest.TestCase):
     def test_patterns_strip_one_extension_per_caret(self):
         self.assertEqual("reads.bam.bai", cc.secondary_name("reads.bam", ".bai"))
@@ -337,3 +375,15 @@ class SecondaryFilesTest(unittest.TestCase):
             self.assertEqual(["A.s2"], [os.path.basename(f["location"]) for f in job["rec"]["f1"]["secondaryFiles"]])
             self.assertEqual(["B.s3"], [os.path.basename(f["location"]) for f in job["rec"]["f2"][0]["secondaryFiles"]])
             self.assertNotIn("secondaryFiles", job["rec"]["f2"][1], "C.s3 does not exist")
+
+    def test_named_schema_types_are_followed(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name in ("A", "A.s2"):
+                with open(os.path.join(d, name), "w") as f:
+                    f.write(name)
+            doc = {"requirements": [{"class": "SchemaDefRequirement", "types": [[
+                       {"name": "#Rec", "type": "record", "fields": {"f1": {"type": "File", "secondaryFiles": ".s2"}}}]]}],
+                   "inputs": {"recs": {"type": "types.yml#Rec[]?"}}}
+            job = {"recs": [{"f1": {"class": "File", "location": "A"}}]}
+            cc.add_secondary_files(doc, job, d)
+            self.assertEqual(["A.s2"], [os.path.basename(f["location"]) for f in job["recs"][0]["f1"]["secondaryFiles"]])

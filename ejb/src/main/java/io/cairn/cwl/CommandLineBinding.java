@@ -12,9 +12,17 @@ package io.cairn.cwl;
  *                      bound to the input value
  * @param shellQuote    under ShellCommandRequirement, whether the elements are quoted for the
  *                      shell (default true); without it, the value has no effect
+ * @param positionExpression an expression giving the position instead of {@code position}
+ *                      (evaluated with {@code self} bound to the input value), or null
  */
 public record CommandLineBinding(Integer position, String prefix, boolean separate, String itemSeparator,
-                                 String valueFrom, boolean shellQuote) {
+                                 String valueFrom, boolean shellQuote, String positionExpression) {
+
+    /** A binding whose position, if any, is a number. */
+    public CommandLineBinding(Integer position, String prefix, boolean separate, String itemSeparator,
+                              String valueFrom, boolean shellQuote) {
+        this(position, prefix, separate, itemSeparator, valueFrom, shellQuote, null);
+    }
 
     /** A binding with {@code shellQuote: true}. */
     public CommandLineBinding(Integer position, String prefix, boolean separate, String itemSeparator,
@@ -27,7 +35,7 @@ public record CommandLineBinding(Integer position, String prefix, boolean separa
         return new CommandLineBinding(null, null, true, null, valueFrom);
     }
 
-    /** The position used for sorting: {@link #position()} or 0. */
+    /** The position used for sorting when it is not an expression: {@link #position()} or 0. */
     public int sortPosition() {
         return position == null ? 0 : position;
     }

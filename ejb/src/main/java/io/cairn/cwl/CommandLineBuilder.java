@@ -38,7 +38,8 @@ public final class CommandLineBuilder {
             String path = "arguments[" + i + "]";
             String where = tool.lineOf(path + ".valueFrom") != null ? path + ".valueFrom" : path;
             Object value = evaluate(tool, binding.valueFrom(), context, null, where);
-            pending.add(new Pending(List.of(binding.sortPosition(), i), binding, value, null, path));
+            pending.add(new Pending(List.of(position(tool, binding, context, null, path), i), binding, value, null,
+                    path));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> inputValues = (Map<String, Object>) context.get("inputs");
@@ -53,11 +54,12 @@ public final class CommandLineBuilder {
             String path = "inputs." + input.id() + ".inputBinding";
             Object value = inputValues.get(input.id());
             CwlType type = input.type();
+            int position = position(tool, binding, context, value, path);
             if (binding.valueFrom() != null && value != null) {
                 value = evaluate(tool, binding.valueFrom(), context, value, path + ".valueFrom");
                 type = null;
             }
-            pending.add(new Pending(List.of(binding.sortPosition(), input.id()), binding, value, type, path));
+            pending.add(new Pending(List.of(position, input.id()), binding, value, type, path));
         }
         pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
 
@@ -95,18 +97,26 @@ public final class CommandLineBuilder {
      * name fields), {@code runtime} and {@code self} (null).
      */
     static Map<String, Object> context(CommandLineTool tool, Map<String, Object> inputs, RuntimeContext runtime) {
+        return context(tool, inputs, runtime, true);
+    }
+
+    /** Without {@code withResources}, the runtime sizes are left out (for evaluating the resources themselves). */
+    static Map<String, Object> context(CommandLineTool tool, Map<String, Object> inputs, RuntimeContext runtime,
+                                       boolean withResources) {
         List<String> errors = new ArrayList<>();
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, Object> given = inputs == null ? Map.of() : inputs;
         for (InputParameter input : tool.inputs()) {
-            values.put(input.id(), CwlValues.withFileFields(given.get(input.id()), "inputs." + input.id(), errors));
+            Object value = CwlValues.withFileFields(given.get(input.id()), "inputs." + input.id(), errors);
+            values.put(input.id(), listing(value, tool.loadListing(input.id()), false));
         }
         given.forEach((k, v) -> values.putIfAbsent(k, CwlValues.deepCopy(v)));
         if (!errors.isEmpty()) {
             List<String> paths = errors.stream().map(e -> e.substring(0, e.indexOf(':'))).toList();
             throw JobInputs.failure("input object", errors, paths);
         }
-        ResourceRequirement resources = tool.resources().orElse(ResourceRequirement.DEFAULTS);
+        ResourceRequirement resources = withResources ? tool.resourcesFor(given, runtime)
+                : ResourceRequirement.DEFAULTS;
         Map<String, Object> rt = new LinkedHashMap<>();
         rt.put("outdir", runtime.outdir());
         rt.put("tmpdir", runtime.tmpdir());
@@ -121,6 +131,36 @@ public final class CommandLineBuilder {
         return context;
     }
 
+    /**
+     * A value with the loaded listings of its Directories ({@link JobInputs#LISTING_LOADED}) cut
+     * to the depth: {@code no_listing} drops them, {@code shallow_listing} keeps the entries but
+     * not the listings of Directories among them, {@code deep_listing} keeps everything. Listings
+     * given in the job stay; the mark is removed.
+     *
+     * @param below whether the value lies in the listing of a loaded, shallowly listed Directory
+     */
+    static Object listing(Object value, String depth, boolean below) {
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(listing(v, depth, below)));
+            return out;
+        }
+        if (!(value instanceof Map<?, ?> map) || "File".equals(map.get("class"))) {
+            return value;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), v));
+        boolean loaded = Boolean.TRUE.equals(out.remove(JobInputs.LISTING_LOADED));
+        if ("Directory".equals(out.get("class")) && loaded
+                && ("no_listing".equals(depth) || below && "shallow_listing".equals(depth))) {
+            out.remove("listing");
+            return out;
+        }
+        boolean shallow = "Directory".equals(out.get("class")) && loaded;
+        out.replaceAll((k, v) -> listing(v, depth, below || shallow));
+        return out;
+    }
+
     static Object evaluate(CommandLineTool tool, String text, Map<String, Object> context, Object self, String path) {
         return evaluate(tool, text, context, self, path, false);
     }
@@ -133,7 +173,41 @@ public final class CommandLineBuilder {
             ctx = new HashMap<>(context);
             ctx.put("self", self);
         }
+        if (tool.javascript() && ParameterReferences.mayContainReferences(text)) {
+            try {
+                return DagPlanner.JAVASCRIPT.evaluate(text, ctx, tool.expressionLib());
+            } catch (CwlException e) {
+                throw CwlException.invalid(e.reason(), path, tool.lineOf(path));
+            }
+        }
         return ParameterReferences.evaluate(text, ctx, path, tool.lineOf(path));
+    }
+
+    /**
+     * The sort position of a binding: its number, or the value of its position expression with
+     * {@code self} bound to the value (null counts as the default 0).
+     *
+     * @throws CwlException INVALID when the expression gives something other than an integer
+     */
+    private static int position(CommandLineTool tool, CommandLineBinding binding, Map<String, Object> context,
+                                Object self, String path) {
+        if (binding.positionExpression() == null) {
+            return binding.sortPosition();
+        }
+        String where = path + ".position";
+        Object value = evaluate(tool, binding.positionExpression(), context, self, where, true);
+        if (value == null) {
+            return 0;
+        }
+        if (value instanceof Number n) {
+            java.math.BigDecimal exact = CwlValues.exactDecimal(n);
+            if (exact != null && exact.stripTrailingZeros().scale() <= 0
+                    && exact.abs().compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
+                return exact.stripTrailingZeros().intValueExact();
+            }
+        }
+        throw CwlException.invalid("'position' must evaluate to an integer, got " + CwlValues.describe(value),
+                where, tool.lineOf(where));
     }
 
     /** Element-wise; numbers before strings; strings by code point (= UTF-8 byte order); shorter first. */
@@ -254,11 +328,12 @@ public final class CommandLineBuilder {
             String at = path + "." + field.name();
             Object value = record.get(field.name());
             CwlType fieldType = f.type();
+            int position = position(tool, binding, context, value, at);
             if (binding.valueFrom() != null && value != null) {
                 value = evaluate(tool, binding.valueFrom(), context, value, at + ".valueFrom");
                 fieldType = null;
             }
-            pending.add(new Pending(List.of(binding.sortPosition(), field.name()), binding, value, fieldType, at));
+            pending.add(new Pending(List.of(position, field.name()), binding, value, fieldType, at));
         }
         pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
         for (Pending p : pending) {

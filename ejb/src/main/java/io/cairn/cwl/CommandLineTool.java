@@ -41,6 +41,14 @@ public final class CommandLineTool implements CwlProcess {
     private final boolean workReuse;
     private final boolean networkAccess;
     private final long timeLimitSeconds;
+    private final List<String> expressionLib;
+    private final Object initialWorkDir;
+    private final Map<String, String> resourceExpressions;
+    private final String loadListing;
+    private final Map<String, String> inputLoadListing;
+    private final String timeLimitExpression;
+    private final String timeLimitPath;
+    private final String resourcePath;
 
     CommandLineTool(Builder b) {
         this.id = b.id;
@@ -69,6 +77,103 @@ public final class CommandLineTool implements CwlProcess {
         this.workReuse = b.workReuse;
         this.networkAccess = b.networkAccess;
         this.timeLimitSeconds = b.timeLimitSeconds;
+        this.expressionLib = b.expressionLib == null ? null : List.copyOf(b.expressionLib);
+        this.initialWorkDir = b.initialWorkDir;
+        this.resourceExpressions = Collections.unmodifiableMap(new LinkedHashMap<>(b.resourceExpressions));
+        this.resourcePath = b.resourcePath;
+        this.timeLimitExpression = b.timeLimitExpression;
+        this.timeLimitPath = b.timeLimitPath;
+        this.loadListing = b.loadListing != null ? b.loadListing
+                : "v1.0".equals(b.cwlVersion) ? "deep_listing" : "no_listing";
+        this.inputLoadListing = Map.copyOf(b.inputLoadListing);
+    }
+
+    /**
+     * How much of a Directory input's listing the tool sees when the listing was loaded from
+     * disk (see {@link JobInputs#LISTING_LOADED}): the input's {@code loadListing}, else the
+     * LoadListingRequirement's, else {@code no_listing} ({@code deep_listing} for CWL v1.0
+     * documents, which had no such setting). A listing given in the job is always kept.
+     */
+    public String loadListing(String inputId) {
+        return inputLoadListing.getOrDefault(inputId, loadListing);
+    }
+
+    /**
+     * The time limit of one run in seconds (0: none): {@link #timeLimitSeconds()}, or the value of
+     * the ToolTimeLimit expression against the run's inputs.
+     *
+     * @throws CwlException INVALID when the expression gives no whole number of seconds, 0 or more
+     */
+    public long timeLimitFor(Map<String, Object> inputs, RuntimeContext runtime) {
+        if (timeLimitExpression == null) {
+            return timeLimitSeconds;
+        }
+        Map<String, Object> context = CommandLineBuilder.context(this, inputs, runtime);
+        Object value = CommandLineBuilder.evaluate(this, timeLimitExpression, context, null, timeLimitPath);
+        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 0) {
+            throw CwlException.invalid("timelimit must evaluate to a whole number of seconds, 0 or more, not "
+                    + CwlValues.describe(value), timeLimitPath, lineOf(timeLimitPath));
+        }
+        return n.longValue();
+    }
+
+    /**
+     * The resources of one run: {@link #resources()} with the fields given as expressions
+     * evaluated against the run's inputs ({@code runtime} offers outdir and tmpdir only, as CWL
+     * says). Fractions are kept; the {@code min*()} helpers round up.
+     *
+     * @throws CwlException INVALID when an expression fails or gives no non-negative number
+     */
+    public ResourceRequirement resourcesFor(Map<String, Object> inputs, RuntimeContext runtime) {
+        ResourceRequirement fixed = resources == null ? ResourceRequirement.DEFAULTS : resources;
+        if (resourceExpressions.isEmpty()) {
+            return fixed;
+        }
+        Map<String, Object> context = new java.util.HashMap<>(CommandLineBuilder.context(this, inputs, runtime, false));
+        Map<String, Object> rt = new LinkedHashMap<>();
+        rt.put("outdir", runtime.outdir());
+        rt.put("tmpdir", runtime.tmpdir());
+        context.put("runtime", rt);
+        Double[] values = {fixed.coresMin(), fixed.coresMax(), fixed.ramMin(), fixed.ramMax(), fixed.tmpdirMin(),
+            fixed.tmpdirMax(), fixed.outdirMin(), fixed.outdirMax()};
+        List<String> names = List.of("coresMin", "coresMax", "ramMin", "ramMax", "tmpdirMin", "tmpdirMax",
+                "outdirMin", "outdirMax");
+        for (int i = 0; i < names.size(); i++) {
+            String expression = resourceExpressions.get(names.get(i));
+            if (expression == null) {
+                continue;
+            }
+            String path = resourcePath + "." + names.get(i);
+            Object value = CommandLineBuilder.evaluate(this, expression, context, null, path);
+            if (value == null) {
+                continue;
+            }
+            if (!(value instanceof Number n) || !(n.doubleValue() >= 0)) {
+                throw CwlException.invalid(names.get(i) + " must evaluate to a number, 0 or more, not "
+                        + CwlValues.describe(value), path, lineOf(path));
+            }
+            values[i] = n.doubleValue();
+        }
+        return new ResourceRequirement(values[0], values[1], values[2], values[3], values[4], values[5], values[6],
+                values[7]);
+    }
+
+    /**
+     * The raw {@code InitialWorkDirRequirement.listing} (an expression String or a List of
+     * entries, see {@link InitialWorkDir}), or null without the requirement.
+     */
+    public Object initialWorkDir() {
+        return initialWorkDir;
+    }
+
+    /** Whether expressions may be JavaScript ({@code InlineJavascriptRequirement}, as requirement or hint). */
+    public boolean javascript() {
+        return expressionLib != null;
+    }
+
+    /** The {@code expressionLib} entries in force, in order; empty without JavaScript. */
+    public List<String> expressionLib() {
+        return expressionLib == null ? List.of() : expressionLib;
     }
 
     /** Document id without leading {@code #}, or null. */
@@ -255,5 +360,13 @@ public final class CommandLineTool implements CwlProcess {
         boolean networkAccessRequired;
         long timeLimitSeconds;
         boolean timeLimitRequired;
+        List<String> expressionLib;
+        Object initialWorkDir;
+        Map<String, String> resourceExpressions = new LinkedHashMap<>();
+        String resourcePath = "requirements.ResourceRequirement";
+        String timeLimitExpression;
+        String timeLimitPath;
+        String loadListing;
+        Map<String, String> inputLoadListing = new LinkedHashMap<>();
     }
 }

@@ -17,7 +17,8 @@ public final class CwlParser {
 
     static final List<String> SUPPORTED_REQUIREMENTS =
             List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement",
-                    "InlineJavascriptRequirement", "WorkReuse", "NetworkAccess", "ToolTimeLimit");
+                    "InlineJavascriptRequirement", "InitialWorkDirRequirement", "SchemaDefRequirement",
+                    "LoadListingRequirement", "WorkReuse", "NetworkAccess", "ToolTimeLimit");
     private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
     private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
             "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
@@ -59,6 +60,9 @@ public final class CwlParser {
 
     private final CommandLineTool.Builder tool = new CommandLineTool.Builder();
     private final List<PendingExpression> expressions = new ArrayList<>();
+    /** SchemaDefRequirement types by short name, and those being parsed (a type may not contain itself). */
+    private final Map<String, YamlNode> schemaTypes = new LinkedHashMap<>();
+    private final Set<String> expanding = new java.util.HashSet<>();
 
     private CwlParser() {
     }
@@ -83,6 +87,65 @@ public final class CwlParser {
         return new CwlParser().parseType(node, path, input);
     }
 
+    /** The same, with the named types of the process's SchemaDefRequirement (see {@link #schemaTypes}). */
+    static CwlType parseParameterType(YamlNode node, String path, boolean input, Map<String, YamlNode> schemaTypes) {
+        CwlParser parser = new CwlParser();
+        parser.schemaTypes.putAll(schemaTypes);
+        return parser.parseType(node, path, input);
+    }
+
+    /**
+     * The named types of the SchemaDefRequirement in {@code requirements} or {@code hints} (list
+     * or map form), by short name: {@code #Foo}, {@code file.yml#Foo} and {@code Foo} are all
+     * {@code Foo}.
+     */
+    static Map<String, YamlNode> schemaTypes(YamlNode... requirementFields) {
+        Map<String, YamlNode> out = new LinkedHashMap<>();
+        for (YamlNode field : requirementFields) {
+            List<YamlNode> bodies = new ArrayList<>();
+            if (field != null && field.isList()) {
+                for (YamlNode item : field.items()) {
+                    if (item.isMap() && item.get("class") != null && "SchemaDefRequirement".equals(item.get("class").value())) {
+                        bodies.add(item);
+                    }
+                }
+            } else if (field != null && field.isMap() && field.get("SchemaDefRequirement") != null) {
+                bodies.add(field.get("SchemaDefRequirement"));
+            }
+            for (YamlNode body : bodies) {
+                YamlNode types = body.isMap() ? body.get("types") : null;
+                if (types == null || !types.isList()) {
+                    throw CwlException.malformed("SchemaDefRequirement needs 'types', a list of named types", null,
+                            body.line());
+                }
+                List<YamlNode> flat = new ArrayList<>();
+                for (YamlNode type : types.items()) {
+                    // an $import of a file that holds a list of types gives a nested list
+                    if (type.isList()) {
+                        flat.addAll(type.items());
+                    } else {
+                        flat.add(type);
+                    }
+                }
+                for (YamlNode type : flat) {
+                    YamlNode name = type.isMap() ? type.get("name") : null;
+                    if (name == null || !name.isString()) {
+                        throw CwlException.malformed("every type of SchemaDefRequirement needs a 'name'", null,
+                                type.line());
+                    }
+                    out.putIfAbsent(shortTypeName((String) name.value()), type);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code file.yml#Foo}, {@code #Foo}, {@code #file.yml/Foo} → {@code Foo}. */
+    static String shortTypeName(String name) {
+        String n = name.substring(name.indexOf('#') + 1);
+        return n.substring(n.lastIndexOf('/') + 1);
+    }
+
     private CommandLineTool parse(YamlNode root) {
         if (!root.isMap()) {
             throw CwlException.malformed("a CWL document must be a mapping (JSON object) at the top level, not "
@@ -104,6 +167,7 @@ public final class CwlParser {
         tool.id = stripId(optionalString(root, "id", "id"));
         tool.label = optionalString(root, "label", "label");
         tool.doc = docText(root.get("doc"), "doc");
+        schemaTypes.putAll(schemaTypes(root.get("requirements"), root.get("hints")));
         parseRequirements(root.get("requirements"), true);
         parseRequirements(root.get("hints"), false);
         tool.inputs = parseInputs(required(root, "inputs", ""));
@@ -284,24 +348,91 @@ public final class CwlParser {
                         throw CwlException.malformed("ToolTimeLimit needs 'timelimit'", path, body.line());
                     }
                     if (v.isString() && ParameterReferences.mayContainReferences((String) v.value())) {
-                        throw CwlException.unsupported("expressions in ToolTimeLimit are not supported yet; give "
-                                + "timelimit as a number of seconds", p, v.line());
-                    }
-                    if (!(v.value() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                        // evaluated per run (see CommandLineTool#timeLimitFor)
+                        if (required || !tool.timeLimitRequired) {
+                            tool.timeLimitExpression = (String) v.value();
+                            tool.timeLimitPath = p;
+                            tool.lines.put(p, v.line());
+                            expressions.add(new PendingExpression((String) v.value(), p, v.line(), false));
+                            tool.timeLimitRequired |= required;
+                        }
+                    } else if (!(v.value() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
                             || n.longValue() < 0) {
                         throw CwlException.malformed("timelimit must be a whole number of seconds, 0 or more, not "
                                 + v.describe(), p, v.line());
-                    }
-                    if (required || !tool.timeLimitRequired) {
+                    } else if (required || !tool.timeLimitRequired) {
+                        tool.timeLimitExpression = null;
                         tool.timeLimitSeconds = n.longValue();
                         tool.timeLimitRequired |= required;
                     }
                 }
+                case "LoadListingRequirement" -> {
+                    checkFields(body, Set.of("class", "loadListing"), cls, path);
+                    String depth = loadListing(body, path);
+                    if (depth != null && (required || tool.loadListing == null)) {
+                        tool.loadListing = depth;
+                    }
+                }
+                case "SchemaDefRequirement" -> {
+                    // its types were read before the inputs (see schemaTypes)
+                }
+                case "InitialWorkDirRequirement" -> {
+                    checkFields(body, Set.of("class", "listing"), cls, path);
+                    YamlNode listing = required(body, "listing", path);
+                    if (!listing.isList() && !listing.isString()) {
+                        throw CwlException.malformed("listing must be a list or an expression, not "
+                                + listing.describe(), path + ".listing", listing.line());
+                    }
+                    if (required || tool.initialWorkDir == null) {
+                        String at = "requirements.InitialWorkDirRequirement.listing";
+                        tool.lines.put(at, listing.line());
+                        if (listing.isString()) {
+                            expressions.add(new PendingExpression((String) listing.value(), at, listing.line(), false));
+                        } else {
+                            for (int i = 0; i < listing.items().size(); i++) {
+                                YamlNode item = listing.items().get(i);
+                                String itemPath = at + "[" + i + "]";
+                                tool.lines.put(itemPath, item.line());
+                                if (item.isString()) {
+                                    expressions.add(new PendingExpression((String) item.value(), itemPath, item.line(),
+                                            false));
+                                } else if (item.isMap() && !item.has("class")) {
+                                    checkFields(item, Set.of("entryname", "entry", "writable"), "Dirent", itemPath);
+                                    for (String direntField : List.of("entryname", "entry")) {
+                                        YamlNode v = item.get(direntField);
+                                        if (v != null && v.isString()) {
+                                            tool.lines.put(itemPath + "." + direntField, v.line());
+                                            expressions.add(new PendingExpression((String) v.value(),
+                                                    itemPath + "." + direntField, v.line(), false));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        tool.initialWorkDir = listing.toPlain();
+                    }
+                }
                 case "InlineJavascriptRequirement" -> {
-                    // accepted (workflows pass it down); JavaScript inside a tool is still refused
-                    // where it appears, with the expression named
-                    if (!required) {
-                        tool.ignoredHints.add(cls);
+                    // as a requirement or a hint (cwltool takes both): expressions may be JavaScript
+                    checkFields(body, Set.of("class", "expressionLib"), cls, path);
+                    List<String> lib = new ArrayList<>();
+                    YamlNode libNode = body.get("expressionLib");
+                    if (libNode != null && !libNode.isNull()) {
+                        if (!libNode.isList()) {
+                            throw CwlException.malformed("expressionLib must be a list of strings, not "
+                                    + libNode.describe(), path + ".expressionLib", libNode.line());
+                        }
+                        for (int i = 0; i < libNode.items().size(); i++) {
+                            YamlNode item = libNode.items().get(i);
+                            if (!item.isString()) {
+                                throw CwlException.malformed("expressionLib libNode must be strings, not "
+                                        + item.describe(), path + ".expressionLib[" + i + "]", item.line());
+                            }
+                            lib.add((String) item.value());
+                        }
+                    }
+                    if (required || tool.expressionLib == null) {
+                        tool.expressionLib = lib;
                     }
                 }
                 default -> {
@@ -392,6 +523,8 @@ public final class CwlParser {
         if (tool.resources != null && !required) {
             return;
         }
+        tool.resourceExpressions.clear();
+        tool.resourcePath = path;
         Set<String> fields = new LinkedHashSet<>(RESOURCE_FIELDS);
         fields.add("class");
         checkFields(body, fields, "ResourceRequirement", path);
@@ -404,8 +537,11 @@ public final class CwlParser {
             }
             String p = path + "." + name;
             if (v.isString() && ParameterReferences.mayContainReferences((String) v.value())) {
-                throw CwlException.unsupported("expressions in ResourceRequirement are not supported yet; give "
-                        + name + " as a number", p, v.line());
+                // evaluated per run, from its inputs (see CommandLineTool#resourcesFor)
+                tool.resourceExpressions.put(name, (String) v.value());
+                tool.lines.put(p, v.line());
+                expressions.add(new PendingExpression((String) v.value(), p, v.line(), false));
+                continue;
             }
             if (!(v.value() instanceof Number n)) {
                 throw CwlException.malformed(name + " must be a number, not " + v.describe(), p, v.line());
@@ -533,10 +669,26 @@ public final class CwlParser {
             throw CwlException.malformed("loadContents needs an input of type File (or an array of File); '"
                     + p.id() + "' has type " + type, p.path() + ".loadContents", at.line());
         }
+        String depth = loadListing(body, p.path());
+        if (depth != null && !field) {
+            tool.inputLoadListing.put(p.id(), depth);
+        }
         return new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
                 docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
                 binding, loadContents, secondaryFiles(body.get("secondaryFiles"), p.path() + ".secondaryFiles", true,
                 type));
+    }
+
+    private static final Set<String> LISTING_DEPTHS = Set.of("no_listing", "shallow_listing", "deep_listing");
+
+    /** The {@code loadListing} field of a node, checked, or null when absent. */
+    private static String loadListing(YamlNode node, String path) {
+        String depth = optionalString(node, "loadListing", path + ".loadListing");
+        if (depth != null && !LISTING_DEPTHS.contains(depth)) {
+            throw CwlException.malformed("loadListing must be one of no_listing, shallow_listing, deep_listing, not '"
+                    + depth + "'", path + ".loadListing", node.get("loadListing").line());
+        }
+        return depth;
     }
 
     /** Whether values of the type may be (or contain, as array elements) Files. */
@@ -885,6 +1037,17 @@ public final class CwlParser {
         } else if ("array".equals(name) || "record".equals(name) || "enum".equals(name)) {
             throw CwlException.malformed("type '" + name + "' needs a schema: write {type: " + name + ", ...}"
                     + ("array".equals(name) ? " with 'items', or X[]" : ""), path, node.line());
+        } else if (schemaTypes.containsKey(shortTypeName(name))) {
+            String key = shortTypeName(name);
+            if (!expanding.add(key)) {
+                throw CwlException.unsupported("type '" + raw + "' contains itself; recursive types are not supported",
+                        path, node.line());
+            }
+            try {
+                type = parseType(schemaTypes.get(key), path, input);
+            } finally {
+                expanding.remove(key);
+            }
         } else if (name.contains("#") || name.contains("/") || name.contains(":")) {
             throw CwlException.unsupported("type reference '" + raw + "' needs SchemaDefRequirement or an external "
                     + "schema, which are not supported", path, node.line());
@@ -949,17 +1112,19 @@ public final class CwlParser {
             rejectPresent(node, "loadContents", path, "loadContents in an argument");
         }
         Integer position = null;
+        String positionExpression = null;
         YamlNode pos = node.get("position");
         if (pos != null && !pos.isNull()) {
             if (pos.isString() && ParameterReferences.mayContainReferences((String) pos.value())) {
-                throw CwlException.unsupported("expressions in 'position' are not supported; give an integer",
-                        path + ".position", pos.line());
-            }
-            if (!(pos.value() instanceof Long l) || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+                positionExpression = (String) pos.value();
+                expressions.add(new PendingExpression(positionExpression, path + ".position", pos.line(), selfBound));
+                tool.lines.put(path + ".position", pos.line());
+            } else if (!(pos.value() instanceof Long l) || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
                 throw CwlException.malformed("'position' must be an integer, not " + pos.describe(),
                         path + ".position", pos.line());
+            } else {
+                position = l.intValue();
             }
-            position = l.intValue();
         }
         String prefix = node.has("prefix") && !node.get("prefix").isNull()
                 ? scalarText(node.get("prefix"), path + ".prefix", "prefix") : null;
@@ -976,7 +1141,8 @@ public final class CwlParser {
             throw CwlException.malformed("an argument binding needs 'valueFrom'", path, node.line());
         }
         tool.lines.put(path, node.line());
-        return new CommandLineBinding(position, prefix, separate, itemSeparator, valueFrom, shellQuote);
+        return new CommandLineBinding(position, prefix, separate, itemSeparator, valueFrom, shellQuote,
+                positionExpression);
     }
 
     // ---------------------------------------------------------------- references
@@ -984,7 +1150,15 @@ public final class CwlParser {
     private void checkExpressions() {
         List<String> inputIds = tool.inputs.stream().map(InputParameter::id).toList();
         for (PendingExpression e : expressions) {
-            ParameterReferences.Template template = ParameterReferences.parse(e.text(), e.path(), e.line());
+            ParameterReferences.Template template;
+            try {
+                template = ParameterReferences.parse(e.text(), e.path(), e.line());
+            } catch (CwlException needsJavaScript) {
+                if (tool.expressionLib == null || needsJavaScript.kind() != CwlException.Kind.UNSUPPORTED) {
+                    throw needsJavaScript;
+                }
+                continue; // JavaScript: checked when it runs
+            }
             for (ParameterReferences.Reference ref : template.references()) {
                 List<Object> segments = ref.segments();
                 Object first = segments.isEmpty() ? null : segments.get(0);
@@ -1017,8 +1191,14 @@ public final class CwlParser {
                             throw CwlException.malformed(ref.source() + ": null has no fields", e.path(), e.line());
                         }
                     }
-                    default -> throw CwlException.malformed(ref.source() + " uses unknown name '" + ref.root()
-                            + "'; parameter references start with inputs, self or runtime", e.path(), e.line());
+                    default -> {
+                        if (tool.expressionLib == null) {
+                            throw CwlException.malformed(ref.source() + " uses unknown name '" + ref.root()
+                                    + "'; parameter references start with inputs, self or runtime", e.path(),
+                                    e.line());
+                        }
+                        // with JavaScript, $(true) or $(Math.PI) are expressions like any other
+                    }
                 }
             }
         }

@@ -19,6 +19,13 @@ public final class JobInputs {
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
+    /**
+     * Marks a Directory whose listing a client read from disk rather than wrote in the job (its
+     * value is {@code true}): the files are staged, but the tool sees the listing only as deep as
+     * its {@code loadListing} says. The mark is never shown to the tool.
+     */
+    public static final String LISTING_LOADED = "cairn:listingLoaded";
+
     private JobInputs() {
     }
 
@@ -253,7 +260,7 @@ public final class JobInputs {
                         errors.add(path + ": " + CwlValues.formatNumber(n) + " is too large for " + type.name());
                         return null;
                     }
-                    return d;
+                    return integral(n, exact) ? normalize(n) : d;
                 }
                 return mismatch(type, value, path, errors);
             case "File":
@@ -429,7 +436,18 @@ public final class JobInputs {
         return errors.size() == before ? normalize(value) : null;
     }
 
-    /** Copy with integral numbers as Long and other numbers as Double. */
+    /**
+     * Whether a number was written without a fraction ({@code 42}, not {@code 42.0}): such values
+     * keep their integral form as float or double, as cwltool's do, so that
+     * 1000000000000000000000000000000000000000000 comes back unchanged instead of as 1e+42.
+     */
+    private static boolean integral(Number n, BigDecimal exact) {
+        return exact != null && (n instanceof Long || n instanceof Integer || n instanceof Short
+                || n instanceof Byte || n instanceof java.math.BigInteger
+                || n instanceof BigDecimal && exact.scale() == 0);
+    }
+
+    /** Copy with integral numbers as Long (BigInteger beyond 64 bits) and other numbers as Double. */
     static Object normalize(Object value) {
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> copy = new LinkedHashMap<>();
@@ -446,12 +464,12 @@ public final class JobInputs {
                 return n.longValue();
             }
             BigDecimal exact = CwlValues.exactDecimal(n);
-            if (exact != null && n instanceof java.math.BigInteger && exact.abs().compareTo(LONG_MAX) <= 0) {
-                return exact.longValueExact();
-            }
-            if (exact != null && n instanceof BigDecimal && exact.scale() <= 0
+            if (exact != null && (n instanceof java.math.BigInteger || n instanceof BigDecimal && exact.scale() <= 0)
                     && exact.abs().compareTo(LONG_MAX) <= 0) {
                 return exact.longValueExact();
+            }
+            if (integral(n, exact)) {
+                return exact.toBigIntegerExact();
             }
             return n.doubleValue();
         }

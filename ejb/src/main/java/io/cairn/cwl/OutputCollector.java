@@ -298,7 +298,8 @@ public final class OutputCollector {
     }
 
     /**
-     * The Files and Directories an output's globs match, sorted by path; null when a problem was
+     * The Files and Directories an output's globs match, sorted by path for each pattern, the
+     * patterns in order; null when a problem was
      * added.
      */
     private static List<Map<String, Object>> glob(CommandLineTool tool, OutputParameter output, Path root,
@@ -306,7 +307,8 @@ public final class OutputCollector {
                                                   List<String> problems) {
         CwlType type = output.type();
         String wanted = globClass(type);
-        TreeSet<String> matches = new TreeSet<>();
+        // sorted within each pattern, patterns in their order (as the reference runner gives them)
+        java.util.LinkedHashSet<String> matches = new java.util.LinkedHashSet<>();
         List<String> patternsUsed = new ArrayList<>();
         for (int g = 0; g < output.globs().size(); g++) {
             String where = output.globs().size() == 1 ? "outputs." + output.id() + ".outputBinding.glob"
@@ -326,7 +328,9 @@ public final class OutputCollector {
                     continue;
                 }
                 patternsUsed.add(s);
-                match(s, root, runtime, !"File".equals(wanted), matches, problems);
+                TreeSet<String> matched = new TreeSet<>();
+                match(s, root, runtime, !"File".equals(wanted), matched, problems);
+                matches.addAll(matched);
             }
         }
         if (!problems.isEmpty()) {

@@ -39,6 +39,8 @@ public final class WorkflowParser {
             "ScatterFeatureRequirement", "MultipleInputFeatureRequirement", "StepInputExpressionRequirement");
 
     private final String cwlVersion;
+    /** The SchemaDefRequirement types of the process being parsed. */
+    private Map<String, YamlNode> schemaTypes = Map.of();
 
     private WorkflowParser(String cwlVersion) {
         this.cwlVersion = cwlVersion;
@@ -91,6 +93,7 @@ public final class WorkflowParser {
             }
         }
         String id = root.get("id") != null && root.get("id").isScalar() ? CwlParser.stripId(root.get("id").text()) : null;
+        schemaTypes = CwlParser.schemaTypes(root.get("requirements"), root.get("hints"));
         List<InputParameter> inputs = inputs(required(root, "inputs", path), join(path, "inputs"));
         List<YamlNode> inherited = requirementList(root.get("requirements"), join(path, "requirements"));
         List<YamlNode> inheritedHints = requirementList(root.get("hints"), join(path, "hints"));
@@ -141,7 +144,7 @@ public final class WorkflowParser {
             } else {
                 throw CwlException.malformed("workflow input '" + e.id + "' needs a 'type'", e.path, e.node.line());
             }
-            CwlType type = CwlParser.parseParameterType(typeNode, e.path + ".type", true);
+            CwlType type = CwlParser.parseParameterType(typeNode, e.path + ".type", true, schemaTypes);
             Object dflt = null;
             if (body != null && body.get("default") != null && !body.get("default").isNull()) {
                 dflt = checkedDefault(type, body.get("default"), e.path + ".default");
@@ -167,7 +170,8 @@ public final class WorkflowParser {
                         e.node.line());
             }
             checkFields(e.node, OUTPUT_FIELDS, "workflow output", e.path);
-            CwlType type = CwlParser.parseParameterType(required(e.node, "type", e.path), e.path + ".type", false);
+            CwlType type = CwlParser.parseParameterType(required(e.node, "type", e.path), e.path + ".type", false,
+                    schemaTypes);
             List<Source> sources = sources(e.node.get("outputSource"), e.path + ".outputSource", workflowId);
             for (Source s : sources) {
                 checkSource(s, inputIds, outputsByStep, e.path + ".outputSource");
@@ -311,13 +315,26 @@ public final class WorkflowParser {
             "requirements", "hints", "cwlVersion", "class", "expression", "intent", "$namespaces", "$schemas");
 
     private ExpressionTool expressionTool(YamlNode root, String path) {
+        Map<String, YamlNode> outer = schemaTypes;
+        Map<String, YamlNode> merged = new java.util.LinkedHashMap<>(
+                CwlParser.schemaTypes(root.get("requirements"), root.get("hints")));
+        outer.forEach(merged::putIfAbsent);
+        schemaTypes = merged;
+        try {
+            return expressionToolWithTypes(root, path);
+        } finally {
+            schemaTypes = outer;
+        }
+    }
+
+    private ExpressionTool expressionToolWithTypes(YamlNode root, String path) {
         checkFields(root, EXPRESSION_TOOL_FIELDS, "ExpressionTool", path);
         String id = root.get("id") != null && root.get("id").isScalar() ? CwlParser.stripId(root.get("id").text()) : null;
         List<InputParameter> inputs = inputs(required(root, "inputs", path), join(path, "inputs"));
         List<ExpressionTool.Output> outputs = new ArrayList<>();
         for (Entry e : entries(required(root, "outputs", path), join(path, "outputs"), "output")) {
             YamlNode typeNode = e.node.isMap() ? required(e.node, "type", e.path) : e.node;
-            outputs.add(new ExpressionTool.Output(e.id, CwlParser.parseParameterType(typeNode, e.path + ".type", false)));
+            outputs.add(new ExpressionTool.Output(e.id, CwlParser.parseParameterType(typeNode, e.path + ".type", false, schemaTypes)));
         }
         YamlNode expression = required(root, "expression", path);
         if (!expression.isString()) {

@@ -157,7 +157,7 @@ final class YamlNode {
     }
 
     private static Object integer(BigInteger value) {
-        return value.bitLength() < 64 ? (Object) value.longValue() : (Object) value.doubleValue();
+        return value.bitLength() < 64 ? (Object) value.longValue() : (Object) value;
     }
 
     Shape shape() {

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts between JSON and plain Java values (Map, List, String, Long, Double, Boolean, null),
+ * Converts between JSON and plain Java values (Map, List, String, Long, BigInteger beyond 64 bits,
+ * Double, Boolean, null),
  * the form the CWL code works with. Key order is kept.
  */
 public final class JsonValues {
@@ -71,7 +72,7 @@ public final class JsonValues {
                     try {
                         return decimal.longValueExact();
                     } catch (ArithmeticException tooLarge) {
-                        return decimal.doubleValue();
+                        return number.bigIntegerValue();
                     }
                 }
                 return number.doubleValue();

@@ -41,6 +41,109 @@ class CommandLineBuilderTest {
     }
 
     @Test
+    void positionsMayBeExpressions() {
+        CommandLineTool tool = conformance("echo-position-expr.cwl");
+        BuiltCommand cmd = build(tool, map("one", 1, "two", 2));
+        assertEquals(List.of("echo", "\uD83D\uDD7A", "1", "singular", "sensation!"), cmd.argv());
+        CommandLineTool selfPosition = CwlParser.parseTool(tool(
+                "inputs: {d: {type: int, inputBinding: {position: $(self), prefix: -d}}}",
+                "outputs: []",
+                "baseCommand: echo"));
+        assertEquals(List.of("echo", "-d", "3"), build(selfPosition, map("d", 3)).argv());
+        CommandLineTool text = CwlParser.parseTool(tool(
+                "inputs: {d: {type: string, inputBinding: {position: $(self)}}}",
+                "outputs: []",
+                "baseCommand: echo"));
+        CwlException e = assertThrows(CwlException.class, () -> build(text, map("d", "x")));
+        assertEquals("inputs.d.inputBinding.position", e.path());
+        assertTrue(e.reason().contains("must evaluate to an integer, got"), e.reason());
+    }
+
+    @Test
+    void javaScriptRunsUnderInlineJavascriptRequirement() {
+        CommandLineTool tool = conformance("null-defined.cwl");
+        assertEquals(List.of("echo", "t"), build(tool, map()).argv());
+        CommandLineTool withLib = CwlParser.parseTool(tool(
+                "hints: {InlineJavascriptRequirement: {expressionLib: ['function twice(x) { return 2 * x; }']}}",
+                "inputs: {n: {type: int, inputBinding: {valueFrom: '${return twice(self);}'}}}",
+                "outputs: []",
+                "baseCommand: echo"));
+        assertEquals(List.of("echo", "14"), build(withLib, map("n", 7)).argv());
+        CommandLineTool literal = CwlParser.parseTool(tool(
+                "requirements: {InlineJavascriptRequirement: {}}",
+                "inputs: []",
+                "arguments: ['is $(true)', '$(Math.max(1, 2))']",
+                "outputs: []",
+                "baseCommand: echo"));
+        assertEquals(List.of("echo", "is true", "2"), build(literal, map()).argv());
+        CommandLineTool failing = CwlParser.parseTool(tool(
+                "requirements: {InlineJavascriptRequirement: {}}",
+                "inputs: {n: int}",
+                "arguments: ['$(inputs.n.nothing.here)']",
+                "outputs: []",
+                "baseCommand: echo"));
+        CwlException e = assertThrows(CwlException.class, () -> build(failing, map("n", 1)));
+        assertEquals(CwlException.Kind.INVALID, e.kind());
+        assertEquals("arguments[0]", e.path());
+    }
+
+    @Test
+    void schemaDefTypesAreResolvedByName() {
+        CommandLineTool tool = CwlParser.parseTool(tool(
+                "requirements:",
+                "  - class: SchemaDefRequirement",
+                "    types:",
+                "      - {name: '#Pair', type: record, fields: [{name: a, type: string}, {name: b, type: 'Level?'}]}",
+                "      - {name: Level, type: enum, symbols: [low, high]}",
+                "inputs:",
+                "  p: {type: 'types.yml#Pair', inputBinding: {valueFrom: '$(self.a)/$(self.b)'}}",
+                "  ps: {type: 'Pair[]?'}",
+                "outputs: []",
+                "baseCommand: echo"));
+        assertEquals("record", tool.input("p").orElseThrow().type().name());
+        assertEquals(List.of("echo", "x/high"), build(tool, map("p", map("a", "x", "b", "high"))).argv());
+        CwlException bad = assertThrows(CwlException.class, () -> build(tool, map("p", map("a", "x", "b", "mid"))));
+        assertTrue(bad.reason().contains("expected one of low, high"), bad.reason());
+        CwlException recursive = assertThrows(CwlException.class, () -> CwlParser.parseTool(tool(
+                "requirements: {SchemaDefRequirement: {types: [{name: Node, type: record, fields: {next: 'Node?'}}]}}",
+                "inputs: {n: Node}",
+                "outputs: []")));
+        assertEquals(CwlException.Kind.UNSUPPORTED, recursive.kind());
+    }
+
+    @Test
+    void resourcesMayBeExpressionsOfTheInputs() {
+        CommandLineTool tool = conformance("dynresreq.cwl");
+        Map<String, Object> staged = stage(JobInputs.resolve(tool, map("special_file",
+                map("class", "File", "location", "file:///data/special_file", "size", 3))));
+        ResourceRequirement r = tool.resourcesFor(staged, RUNTIME);
+        assertEquals(3, r.minCores());
+        assertEquals(256L, r.minRamMiB());
+        CommandLineTool bad = CwlParser.parseTool(tool(
+                "requirements: {ResourceRequirement: {ramMin: $(inputs.s)}}",
+                "inputs: {s: string}",
+                "outputs: []",
+                "baseCommand: 'true'"));
+        CwlException e = assertThrows(CwlException.class, () -> bad.resourcesFor(map("s", "lots"), RUNTIME));
+        assertEquals("requirements.ResourceRequirement.ramMin", e.path());
+        assertTrue(e.reason().contains("must evaluate to a number"), e.reason());
+    }
+
+    @Test
+    void timeLimitMayBeAnExpression() {
+        CommandLineTool tool = CwlParser.parseTool(tool(
+                "requirements: {ToolTimeLimit: {timelimit: '$(inputs.t * 2)'}, InlineJavascriptRequirement: {}}",
+                "inputs: {t: int}",
+                "outputs: []",
+                "baseCommand: 'true'"));
+        assertEquals(6L, tool.timeLimitFor(map("t", 3L), RUNTIME));
+        CwlException e = assertThrows(CwlException.class, () -> tool.timeLimitFor(map("t", -1L), RUNTIME));
+        assertEquals("requirements.ToolTimeLimit.timelimit", e.path());
+        assertEquals(0L, CwlParser.parseTool(tool("inputs: []", "outputs: []", "baseCommand: 'true'"))
+                .timeLimitFor(map(), RUNTIME));
+    }
+
+    @Test
     void nestedPrefixesWithArrays() {
         CommandLineTool tool = conformance("binding-test.cwl");
         Map<String, Object> job = json(Fixtures.suiteFile("bwa-mem-job.json"));

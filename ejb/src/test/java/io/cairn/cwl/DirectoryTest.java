@@ -161,4 +161,22 @@ class DirectoryTest {
                 "baseCommand: x", "inputs: []", "outputs: {r: Directory}")), Map.of());
         assertEquals(dir("res", file("res/x.txt")), out.get("r"));
     }
+
+    @Test
+    void loadListingCutsOnlyListingsReadFromDisk() {
+        String loaded = JobInputs.LISTING_LOADED;
+        Map<String, Object> inner = map("class", "Directory", "basename", "c", "listing", List.of(), loaded, true);
+        Map<String, Object> disk = map("class", "Directory", "basename", "d", loaded, true, "listing",
+                List.of(map("class", "File", "basename", "a"), inner));
+        Map<String, Object> written = map("class", "Directory", "basename", "w", "listing", List.of());
+        assertEquals(map("class", "Directory", "basename", "d"), CommandLineBuilder.listing(disk, "no_listing", false));
+        assertEquals(map("class", "Directory", "basename", "d", "listing", List.of(map("class", "File", "basename", "a"),
+                map("class", "Directory", "basename", "c"))), CommandLineBuilder.listing(disk, "shallow_listing", false));
+        assertEquals(map("class", "Directory", "basename", "d", "listing", List.of(map("class", "File", "basename", "a"),
+                map("class", "Directory", "basename", "c", "listing", List.of()))),
+                CommandLineBuilder.listing(disk, "deep_listing", false));
+        assertEquals(written, CommandLineBuilder.listing(written, "no_listing", false));
+        assertEquals("no_listing", Fixtures.conformance("listing_none1.cwl").loadListing("d"));
+        assertEquals("shallow_listing", Fixtures.conformance("listing_shallow1.cwl").loadListing("d"));
+    }
 }

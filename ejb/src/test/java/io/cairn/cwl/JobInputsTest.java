@@ -56,8 +56,23 @@ class JobInputsTest {
         Map<String, Object> job = map("i", new BigDecimal("7"), "d", 5, "s", null);
         Map<String, Object> r = JobInputs.resolve(TOOL, job);
         assertEquals(7L, r.get("i"));
-        assertEquals(5.0, r.get("d"));
+        assertEquals(5L, r.get("d"), "an integer given for a double keeps its integral form, as in cwltool");
         assertEquals("dflt", r.get("s"));
+    }
+
+    @Test
+    void integersBeyond64BitsStayIntegralForDoubles() {
+        CommandLineTool tool = CwlParser.parseTool(tool(
+                "inputs:",
+                "  big: {type: double, default: 1000000000000000000000000000000000000000000}",
+                "  fl: {type: 'float[]', default: [2.5, 4]}",
+                "outputs: []"));
+        Map<String, Object> r = JobInputs.resolve(tool, map());
+        assertEquals(new BigInteger("1000000000000000000000000000000000000000000"), r.get("big"));
+        assertEquals(List.of(2.5, 4L), r.get("fl"));
+        assertEquals("{\"big\": 1000000000000000000000000000000000000000000, \"fl\": [2.5, 4]}", CwlValues.toJson(r));
+        Map<String, Object> fromJson = JobInputs.resolve(tool, map("big", new BigDecimal("4.2e42")));
+        assertEquals(4.2e42, fromJson.get("big"), "a number with an exponent is a floating point number");
     }
 
     @Test

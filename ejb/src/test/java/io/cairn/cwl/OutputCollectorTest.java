@@ -76,7 +76,8 @@ class OutputCollectorTest {
                 "  empty: {type: 'File[]', outputBinding: {glob: '*.vcf'}}"), Map.of());
         assertEquals(file("sample.bam"), out.get("bam"));
         assertEquals(List.of(file("a.txt"), file("b.txt")), out.get("txts"));
-        assertEquals(List.of(file("a.txt"), file("sub/c.txt"), file("sub/deep/d.txt")), out.get("nested"));
+        assertEquals(List.of(file("sub/c.txt"), file("a.txt"), file("sub/deep/d.txt")), out.get("nested"),
+                "sorted within each pattern, the patterns in order (initial_work_dir_for_array_dirs)");
         assertNull(out.get("none"));
         assertTrue(out.containsKey("none"));
         assertEquals(List.of(), out.get("empty"));

@@ -20,6 +20,15 @@ class JsonValuesTest {
     }
 
     @Test
+    void integersBeyond64BitsStayIntegers() {
+        String json = "[1000000000000000000000000000000000000000000,4.2E+42]";
+        List<?> value = (List<?>) JsonValues.parse(json, "test");
+        assertEquals(new java.math.BigInteger("1000000000000000000000000000000000000000000"), value.get(0));
+        assertEquals(4.2e42, value.get(1));
+        assertEquals("[1000000000000000000000000000000000000000000]", JsonValues.write(value.subList(0, 1)));
+    }
+
+    @Test
     void writesWhatItReads() {
         String json = "{\"x\":[1,2.5,\"s\",false,null],\"y\":{\"z\":\"\\\"quoted\\\"\"}}";
         assertEquals(json, JsonValues.write(JsonValues.parse(json, "test")));

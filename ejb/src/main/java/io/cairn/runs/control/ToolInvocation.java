@@ -6,6 +6,7 @@ import io.cairn.cwl.CommandLineBuilder;
 import io.cairn.cwl.CommandLineTool;
 import io.cairn.cwl.CwlException;
 import io.cairn.cwl.DockerRequirement;
+import io.cairn.cwl.InitialWorkDir;
 import io.cairn.cwl.JobInputs;
 import io.cairn.cwl.OutputCollector;
 import io.cairn.cwl.ResourceRequirement;
@@ -61,14 +62,106 @@ final class ToolInvocation {
         Map<String, Object> staged = JobInputs.loadContents(tool,
                 (Map<String, Object>) stageValue(resolved, workspace, new int[1]));
         JobInputs.checkSecondaryFiles(tool, staged);
-        BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime(tool, workspace));
+        staged = stageInitialWorkDir(tool, staged, workspace);
+        RuntimeContext runtime = runtime(tool, workspace, staged);
+        BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
         Map<String, Object> stored = new LinkedHashMap<>();
+        stored.put("cores", runtime.cores());
+        stored.put("ram", runtime.ram());
+        stored.put("timelimit", tool.timeLimitFor(staged, runtime));
         stored.put("argv", command.argv());
         stored.put("env", environment(command, workspace));
         stored.put("stdin", command.stdin());
         return new Staged(JsonValues.write(staged), JsonValues.write(stored),
                 workspace.streamFile(command.stdoutFile(), "stdout.txt").toString(),
                 workspace.streamFile(command.stderrFile(), "stderr.txt").toString());
+    }
+
+    /**
+     * Places the InitialWorkDirRequirement entries in the work folder (copies: a tool may change
+     * them) and gives the inputs their new paths. Only files of this run (its staged inputs, its
+     * work folder) and stored files are copied, and only to places inside the work folder.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> stageInitialWorkDir(CommandLineTool tool, Map<String, Object> staged,
+                                                    RunWorkspace workspace) throws IOException {
+        List<InitialWorkDir.Entry> entries = InitialWorkDir.evaluate(tool, staged, runtime(tool, workspace, staged));
+        if (entries.isEmpty()) {
+            return staged;
+        }
+        Path work = workspace.work().toRealPath();
+        Path inputs = workspace.inputs().toRealPath();
+        Map<String, String> moved = new LinkedHashMap<>();
+        for (InitialWorkDir.Entry entry : entries) {
+            Path target = work.resolve(entry.name()).normalize();
+            Files.createDirectories(target.getParent());
+            if (!target.startsWith(work) || !target.getParent().toRealPath().startsWith(work)) {
+                throw new CwlException(CwlException.Kind.INVALID, "entryname '" + entry.name() + "' leaves the output folder", null, null);
+            }
+            if (entry.contents() != null) {
+                Files.deleteIfExists(target);
+                Files.writeString(target, entry.contents(), StandardCharsets.UTF_8);
+            } else {
+                place(entry.object(), target, work, inputs, moved);
+            }
+        }
+        return (Map<String, Object>) InitialWorkDir.relocate(staged, moved);
+    }
+
+    private void place(Map<?, ?> object, Path target, Path work, Path inputs, Map<String, String> moved)
+            throws IOException {
+        boolean directory = "Directory".equals(object.get("class"));
+        if (object.get("path") instanceof String p) {
+            Path source = Path.of(p).toRealPath();
+            if (!(source.startsWith(inputs) || source.startsWith(work))) {
+                throw new CwlException(CwlException.Kind.INVALID, "cannot stage '" + p + "' in the output folder: it is not a file of "
+                        + "this run", null, null);
+            }
+            if (!source.equals(target)) {
+                if (directory) {
+                    copyTree(source, target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            moved.put(p, target.toString());
+        } else if (!directory && object.get("location") instanceof String location) {
+            StoredFile stored = files.resolve(location, "InitialWorkDirRequirement file");
+            Files.copy(files.blob(stored), target, StandardCopyOption.REPLACE_EXISTING);
+        } else if (!directory) {
+            String contents = object.get("contents") instanceof String c ? c : "";
+            Files.writeString(target, contents, StandardCharsets.UTF_8);
+        } else {
+            Files.createDirectories(target);
+            if (object.get("listing") instanceof List<?> listing) {
+                for (Object child : listing) {
+                    if (child instanceof Map<?, ?> m && m.get("basename") instanceof String b) {
+                        place(m, target.resolve(FileStore.checkBasename(b)), work, inputs, moved);
+                    }
+                }
+            }
+        }
+        if (!directory && object.get("secondaryFiles") instanceof List<?> secondary) {
+            for (Object s : secondary) {
+                if (s instanceof Map<?, ?> m && m.get("path") instanceof String sp) {
+                    place(m, target.resolveSibling(Path.of(sp).getFileName()), work, inputs, moved);
+                }
+            }
+        }
+    }
+
+    /** Copies a folder; symbolic links inside it are not followed nor copied. */
+    private static void copyTree(Path source, Path target) throws IOException {
+        try (var walk = Files.walk(source)) {
+            for (Path from : (Iterable<Path>) walk::iterator) {
+                Path to = target.resolve(source.relativize(from).toString());
+                if (Files.isDirectory(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(to);
+                } else if (Files.isRegularFile(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     /** The task to submit for what {@link #stage} recorded. */
@@ -78,12 +171,17 @@ final class ToolInvocation {
         Map<String, Object> stored = (Map<String, Object>) JsonValues.parse(commandLine, "stored command line");
         List<String> argv = new ArrayList<>((List<String>) stored.get("argv"));
         Map<String, String> env = new LinkedHashMap<>((Map<String, String>) stored.get("env"));
-        RuntimeContext runtime = runtime(tool, workspace);
+        RuntimeContext fixed = runtime(tool, workspace, null);
+        // staging recorded the run's resources (they may depend on its inputs)
+        RuntimeContext runtime = new RuntimeContext(fixed.outdir(), fixed.tmpdir(),
+                stored.get("cores") instanceof Number c ? c.intValue() : fixed.cores(),
+                stored.get("ram") instanceof Number r ? r.longValue() : fixed.ram());
         // the image goes out as a hint too: a pool with containers uses it, a host pool ignores it
         String image = tool.docker().map(DockerRequirement::image).orElse(null);
         return new TaskSpec(taskId, argv, env, workspace.work().toString(), (String) stored.get("stdin"),
                 stdout, stderr, runtime.cores(), runtime.ram(), image, tool.dockerRequired(),
-                List.of(workspace.inputs().toString()), tool.networkAccess(), tool.timeLimitSeconds());
+                List.of(workspace.inputs().toString()), tool.networkAccess(),
+                stored.get("timelimit") instanceof Number t ? t.longValue() : tool.timeLimitSeconds());
     }
 
     /**
@@ -96,7 +194,7 @@ final class ToolInvocation {
             throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(stagedInputs, "staged inputs");
-        RuntimeContext runtime = runtime(tool, workspace);
+        RuntimeContext runtime = runtime(tool, workspace, staged);
         BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
         Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime, command, exitCode);
         @SuppressWarnings("unchecked")
@@ -234,6 +332,9 @@ final class ToolInvocation {
         out.put("basename", basename);
         out.put("path", target.toString());
         out.put("listing", staged);
+        if (Boolean.TRUE.equals(dir.get(JobInputs.LISTING_LOADED))) {
+            out.put(JobInputs.LISTING_LOADED, true);
+        }
         return out;
     }
 
@@ -303,9 +404,11 @@ final class ToolInvocation {
         return env;
     }
 
-    static RuntimeContext runtime(CommandLineTool tool, RunWorkspace workspace) {
-        int cores = tool.resources().map(ResourceRequirement::minCores).orElse(1);
-        long ram = tool.resources().map(ResourceRequirement::minRamMiB).orElse(256L);
-        return new RuntimeContext(workspace.work().toString(), workspace.tmp().toString(), cores, ram);
+    /** @param staged the run's staged inputs, which resource expressions may use; null: the fixed resources only */
+    static RuntimeContext runtime(CommandLineTool tool, RunWorkspace workspace, Map<String, Object> staged) {
+        RuntimeContext paths = new RuntimeContext(workspace.work().toString(), workspace.tmp().toString(), 1, 256);
+        ResourceRequirement resources = staged == null ? tool.resources().orElse(ResourceRequirement.DEFAULTS)
+                : tool.resourcesFor(staged, paths);
+        return new RuntimeContext(paths.outdir(), paths.tmpdir(), resources.minCores(), resources.minRamMiB());
     }
 }
