@@ -862,10 +862,20 @@ class CairnClient:
             raise RunnerError(f"downloading {location} failed: {getattr(e, 'reason', e)}") from e
 
     def ready(self):
+        """The server answers and can take runs: /health/ready is UP, or DOWN (503) only because some
+        pool of its own is down while the database and the pools check (at least one pool up) are UP."""
         try:
             req = urllib.request.Request(self.base_url + "/health/ready")
             with urllib.request.urlopen(req, timeout=5) as r:
                 return r.status == 200
+        except urllib.error.HTTPError as e:
+            if e.code != 503:
+                return False
+            try:
+                checks = {c.get("name"): c.get("status") for c in json.loads(e.read()).get("checks", [])}
+            except (ValueError, AttributeError, OSError):
+                return False
+            return checks.get("database") == "UP" and checks.get("pools") == "UP"
         except (urllib.error.URLError, OSError, ValueError):
             return False
 
