@@ -430,6 +430,41 @@ class WorkflowRunIT {
         assertTrue(bad.contains("'retries' must be a whole number from 0 to 10"), bad);
     }
 
+    static final String LOSABLE_TOOL = """
+            cwlVersion: v1.2
+            class: CommandLineTool
+            baseCommand: [sh, -c, 'if [ -e "$0" ]; then if [ -e said.txt ]; then echo dirty > said.txt; else echo again > said.txt; fi; else echo first > said.txt; echo $$ > "$0"; exec sleep 120; fi']
+            inputs:
+              flag: {type: string, inputBinding: {position: 1}}
+            outputs:
+              said: {type: File, outputBinding: {glob: said.txt}}
+            """;
+
+    @Test
+    @Order(9)
+    void aToolRunWhoseTaskIsLostRunsAgainFromAnEmptyWorkFolder() throws Exception {
+        api.registerTool("losable-tool", LOSABLE_TOOL);
+        java.nio.file.Path flag = server.home().resolve("losable-tool-" + System.nanoTime());
+        String id = api.submit("{\"tool\": \"losable-tool\", \"retries\": 1, \"cache\": false,"
+                + " \"inputs\": {\"flag\": \"" + flag + "\"}}");
+        loseTheTaskBehind(flag);
+        JsonObject run = api.awaitEnd(id);
+        assertEquals("COMPLETE", run.getString("state"), run::toString);
+        assertEquals(2, run.getInt("attempts"), run::toString);
+        JsonObject said = api.get("/api/v1/runs/" + id + "/outputs").expect(200).json().getJsonObject("said");
+        assertEquals("again\n", api.get(said.getString("location")).expect(200).text(),
+                "the second attempt's output, written in a work folder the first one's was cleared from");
+
+        java.nio.file.Path flag2 = server.home().resolve("losable-tool-" + System.nanoTime());
+        String once = api.submit("{\"tool\": \"losable-tool\", \"retries\": 0, \"cache\": false,"
+                + " \"inputs\": {\"flag\": \"" + flag2 + "\"}}");
+        loseTheTaskBehind(flag2);
+        JsonObject lost = api.awaitEnd(once);
+        assertEquals("SYSTEM_ERROR", lost.getString("state"), lost::toString);
+        assertTrue(lost.getString("message").contains("lost the task"), lost::toString);
+        assertEquals(1, lost.getInt("attempts"), lost::toString);
+    }
+
     /** Kills a task's process and its wrapper behind the pool's back, as a lost node would. */
     private static void loseTheTaskBehind(java.nio.file.Path pidFile) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();

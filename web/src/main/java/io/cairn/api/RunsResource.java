@@ -240,6 +240,9 @@ public class RunsResource {
                 .add("state", run.getState().name())
                 .add("cache", run.usesCache());
         add(json, "retries", run.getRetries());
+        if (!run.runsAsWorkflow()) {
+            json.add("attempts", run.getAttempts()); // a workflow's attempts are its step instances'
+        }
         add(json, "exitCode", run.getExitCode());
         add(json, "message", run.getMessage());
         add(json, "createdAt", run.getCreatedAt());
@@ -313,7 +316,7 @@ public class RunsResource {
         Object retries = map.get("retries");
         if (retries != null && !(retries instanceof Long r && r >= 0 && r <= RetryPolicy.MAX_RETRIES)) {
             throw Problem.badRequest("'retries' must be a whole number from 0 to " + RetryPolicy.MAX_RETRIES
-                    + " (how often a step whose task the pool lost runs again), was " + JsonValues.write(retries));
+                    + " (how often a task the pool lost runs again), was " + JsonValues.write(retries));
         }
         return new RunRequest((String) tool, version == null ? null : Math.toIntExact((Long) version),
                 (Map<String, Object>) inputs, (String) pool, workflow, !Boolean.FALSE.equals(cache),

@@ -2,6 +2,7 @@ package io.cairn.runs.batch;
 
 import io.cairn.compute.ComputeConnection;
 import io.cairn.compute.ComputeException;
+import io.cairn.compute.TaskState;
 import io.cairn.compute.TaskStatus;
 import io.cairn.platform.CairnSettings;
 import io.cairn.platform.Problem;
@@ -57,51 +58,92 @@ public class ExecuteTaskBatchlet extends AbstractBatchlet {
             return run.getState().name();
         }
         String backendId = run.getBackendId();
-        if (backendId == null) {
-            Duration wait = settings.retryDelay();
-            while (backendId == null) {
-                if (stopRequested || executor.state(runId) == RunState.CANCELING) {
-                    executor.canceled(runId, "canceled on request");
-                    return BatchStatus.STOPPED.name();
-                }
-                try (ComputeConnection connection = gateway.connect(run.getPool())) {
-                    backendId = connection.submit(executor.taskSpec(runId));
-                } catch (IllegalArgumentException refused) {
-                    executor.settle(runId, "the pool refused the task: " + refused.getMessage());
-                    return RunState.SYSTEM_ERROR.name();
-                } catch (ComputeException | Problem e) {
-                    Optional<String> down = gateway.downReason(run.getPool());
-                    if (down.isEmpty()) {
-                        executor.settle(runId, "the pool refused the task: " + e.getMessage());
-                        return RunState.SYSTEM_ERROR.name();
-                    }
-                    // the pool is down: the run waits for it instead of failing
-                    LOG.info(() -> "run " + runId + ": pool " + run.getPool() + " is down (" + down.get() + "); waiting");
-                    executor.waitForPool(runId, StepRun.POOL_WAIT + run.getPool() + ": " + down.get());
-                    sleep(wait);
-                    wait = wait.multipliedBy(2).compareTo(settings.retryMaxDelay()) > 0 ? settings.retryMaxDelay()
-                            : wait.multipliedBy(2);
-                }
-            }
-            executor.recordSubmitted(runId, backendId);
-        } else {
+        if (backendId != null) {
             LOG.info(() -> "run " + runId + ": adopting task " + run.getBackendId() + " on pool " + run.getPool());
         }
+        while (true) {
+            if (backendId == null) {
+                Submission submitted = submit(run.getPool());
+                if (submitted.backendId() == null) {
+                    return submitted.end();
+                }
+                backendId = submitted.backendId();
+            }
+            TaskStatus status = awaitEnd(run.getPool(), backendId);
+            if (status == null) {
+                return BatchStatus.STOPPED.name();
+            }
+            if (status.state() != TaskState.SYSTEM_ERROR) {
+                return status.state().name();
+            }
+            // the pool lost the task: another attempt if the run's retry policy allows it
+            Optional<Duration> pause = executor.retryAfterLoss(runId, status.message());
+            if (pause.isEmpty()) {
+                return status.state().name();
+            }
+            String lost = backendId;
+            LOG.info(() -> "run " + runId + ": pool " + run.getPool() + " lost task " + lost + " (" + status.message()
+                    + "); running it again in " + pause.get().toMillis() + " ms");
+            sleep(pause.get());
+            backendId = null;
+        }
+    }
+
+    /** What a submission came to: the task's backend id, or the exit status of a run that ended instead. */
+    private record Submission(String backendId, String end) {
+        static Submission ended(String end) {
+            return new Submission(null, end);
+        }
+    }
+
+    /** Submits the run's task, waiting while the pool is down. */
+    private Submission submit(String pool) {
+        Duration wait = settings.retryDelay();
+        while (true) {
+            if (stopRequested || executor.state(runId) == RunState.CANCELING) {
+                executor.canceled(runId, "canceled on request");
+                return Submission.ended(BatchStatus.STOPPED.name());
+            }
+            try (ComputeConnection connection = gateway.connect(pool)) {
+                String backendId = connection.submit(executor.taskSpec(runId));
+                executor.recordSubmitted(runId, backendId);
+                return new Submission(backendId, null);
+            } catch (IllegalArgumentException refused) {
+                executor.settle(runId, "the pool refused the task: " + refused.getMessage());
+                return Submission.ended(RunState.SYSTEM_ERROR.name());
+            } catch (ComputeException | Problem e) {
+                Optional<String> down = gateway.downReason(pool);
+                if (down.isEmpty()) {
+                    executor.settle(runId, "the pool refused the task: " + e.getMessage());
+                    return Submission.ended(RunState.SYSTEM_ERROR.name());
+                }
+                // the pool is down: the run waits for it instead of failing
+                LOG.info(() -> "run " + runId + ": pool " + pool + " is down (" + down.get() + "); waiting");
+                executor.waitForPool(runId, StepRun.POOL_WAIT + pool + ": " + down.get());
+                sleep(wait);
+                wait = wait.multipliedBy(2).compareTo(settings.retryMaxDelay()) > 0 ? settings.retryMaxDelay()
+                        : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Waits until the task ends; its final status, or null when the run was canceled meanwhile. */
+    private TaskStatus awaitEnd(String pool, String backendId) {
         Duration poll = Duration.ofSeconds(Math.max(1, settings.pollSeconds()));
         boolean unanswered = false;
         while (true) {
             if (stopRequested || executor.state(runId) == RunState.CANCELING) {
-                cancel(run.getPool(), backendId);
+                cancel(pool, backendId);
                 executor.canceled(runId, "canceled on request");
-                return BatchStatus.STOPPED.name();
+                return null;
             }
             TaskStatus status;
-            try (ComputeConnection connection = gateway.connect(run.getPool())) {
+            try (ComputeConnection connection = gateway.connect(pool)) {
                 status = connection.await(backendId, poll);
             } catch (ComputeException e) {
                 // said once per outage, with the reason; the run keeps asking
                 if (!unanswered) {
-                    LOG.warning(() -> "run " + runId + ": pool " + run.getPool() + " did not answer (" + e.getMessage()
+                    LOG.warning(() -> "run " + runId + ": pool " + pool + " did not answer (" + e.getMessage()
                             + "); asking again until it does");
                     unanswered = true;
                 }
@@ -109,11 +151,11 @@ public class ExecuteTaskBatchlet extends AbstractBatchlet {
                 continue;
             }
             if (unanswered) {
-                LOG.info(() -> "run " + runId + ": pool " + run.getPool() + " answers again");
+                LOG.info(() -> "run " + runId + ": pool " + pool + " answers again");
                 unanswered = false;
             }
             if (status.state().isTerminal()) {
-                return status.state().name();
+                return status;
             }
             executor.observe(runId, status);
         }

@@ -40,6 +40,13 @@ public record RetryPolicy(int retries, Duration firstDelay, Duration maxDelay) {
         return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
     }
 
+    /** A run's policy: its own number of retries, else its pool's, else the server's; the delays are the server's. */
+    public static RetryPolicy forRun(io.cairn.runs.entity.Run run, io.cairn.platform.CairnSettings settings) {
+        int retries = run.getRetries() != null ? run.getRetries() : settings.retries(run.getPool());
+        return new RetryPolicy(Math.max(0, Math.min(MAX_RETRIES, retries)), settings.retryDelay(),
+                settings.retryMaxDelay());
+    }
+
     /** The same policy with another number of retries. */
     public RetryPolicy withRetries(int count) {
         return new RetryPolicy(count, firstDelay, maxDelay);

@@ -21,7 +21,15 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * The work of a run's batch steps, each method in a transaction of its own so that what it
@@ -31,6 +39,8 @@ import java.util.Map;
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class RunExecutor {
+
+    private static final Logger LOG = Logger.getLogger(RunExecutor.class.getName());
 
     @PersistenceContext
     EntityManager em;
@@ -83,8 +93,50 @@ public class RunExecutor {
     public TaskSpec taskSpec(String runId) {
         Run run = run(runId);
         CommandLineTool tool = catalog.parsed(catalog.versionById(run.getToolVersionId()));
-        return ToolInvocation.taskSpec(runId, tool, RunWorkspace.of(settings.runsDir(), runId), run.getCommandLine(),
-                run.getStdoutPath(), run.getStderrPath());
+        return ToolInvocation.taskSpec(run.taskId(), tool, RunWorkspace.of(settings.runsDir(), runId),
+                run.getCommandLine(), run.getStdoutPath(), run.getStderrPath());
+    }
+
+    /**
+     * A run whose task the pool lost (SYSTEM_ERROR) runs again if its retry policy allows another attempt: its
+     * work folder is emptied (the staged inputs stay), the task is forgotten and the attempt count goes up.
+     *
+     * @return the pause before the next submission, or empty when the run is to end with the loss
+     */
+    public Optional<Duration> retryAfterLoss(String runId, String reason) {
+        Run run = em.find(Run.class, runId, LockModeType.PESSIMISTIC_WRITE);
+        if (run == null || run.getState().isTerminal() || run.getState() == RunState.CANCELING) {
+            return Optional.empty();
+        }
+        RetryPolicy policy = RetryPolicy.forRun(run, settings);
+        int attempts = run.getAttempts();
+        if (!policy.allowsAnotherAfter(attempts)) {
+            return Optional.empty();
+        }
+        Path work = RunWorkspace.of(settings.runsDir(), runId).work();
+        try {
+            deleteContents(work);
+        } catch (IOException e) {
+            LOG.warning(() -> "run " + runId + ": cannot empty " + work + " for another attempt: " + e.getMessage());
+            return Optional.empty();
+        }
+        Duration pause = policy.delayAfter(attempts);
+        run.runAgainAfterLoss(Run.LOST_ATTEMPT + attempts + " failed: the pool lost the task: " + reason
+                + "; attempt " + (attempts + 1) + " in " + pause.toMillis() + " ms");
+        return Optional.of(pause);
+    }
+
+    private static void deleteContents(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir)) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** Records the backend's id for the run's task; committed before the caller waits on it. */

@@ -407,9 +407,7 @@ public class WorkflowExecutor {
 
     /** The run's own number of retries, else its pool's, else the server's; delays are the server's. */
     RetryPolicy retryPolicy(Run run) {
-        int retries = run.getRetries() != null ? run.getRetries() : settings.retries(run.getPool());
-        return new RetryPolicy(Math.max(0, Math.min(RetryPolicy.MAX_RETRIES, retries)), settings.retryDelay(),
-                settings.retryMaxDelay());
+        return RetryPolicy.forRun(run, settings);
     }
 
     private DagPlanner.Plan plan(Run run, List<StepRun> steps) {

@@ -40,8 +40,12 @@ public class Run implements java.io.Serializable {
     @Column(name = "use_cache", nullable = false)
     private boolean useCache = true;
 
-    /** How many times a lost step instance may run again; null for the pool's or the server's default. */
+    /** How many times a lost task (a step instance's or a tool run's) may run again; null for the pool's or the server's default. */
     private Integer retries;
+
+    /** Which submission of a tool run's task this is: 1, then one more each time a lost task runs again. */
+    @Column(nullable = false)
+    private int attempts = 1;
 
     /** The class of the process it runs: {@code CommandLineTool}, {@code ExpressionTool} or {@code Workflow}. */
     @Column(nullable = false, updatable = false)
@@ -184,12 +188,41 @@ public class Run implements java.io.Serializable {
         this.stderrPath = stderr;
     }
 
+    /** The id of the task of this attempt: the run's id for the first, {@code ID.N} for attempt N after that. */
+    public String taskId() {
+        return attempts <= 1 ? id : id + "." + attempts;
+    }
+
+    public int getAttempts() {
+        return attempts;
+    }
+
+    /**
+     * Makes a tool run whose task the pool lost run again: the task is forgotten, the attempt count goes up, and
+     * the reason stays as the message until the next task is submitted. A run that ended stays as it is.
+     *
+     * @return whether the run is to run again
+     */
+    public boolean runAgainAfterLoss(String reason) {
+        if (state.isTerminal()) {
+            return false;
+        }
+        attempts++;
+        backendId = null;
+        state = RunState.INITIALIZING; // staged already: the same command line runs again
+        message = reason == null ? null : reason.substring(0, Math.min(reason.length(), 2000));
+        return true;
+    }
+
     public void recordBackendId(String backendId) {
         this.backendId = backendId;
-        if (message != null && message.startsWith(StepRun.POOL_WAIT)) {
+        if (message != null && (message.startsWith(StepRun.POOL_WAIT) || message.startsWith(LOST_ATTEMPT))) {
             message = null;
         }
     }
+
+    /** How the message of a tool run begins while it waits to run again after its task was lost. */
+    public static final String LOST_ATTEMPT = "attempt ";
 
     /** Says why a run that has not ended waits (its pool is down); cleared once its task is submitted. */
     public void waitForPool(String reason) {
