@@ -65,7 +65,7 @@ final class SlurmCli implements Scheduler {
 
     /** The command as run: over SSH with {@code env SLURM_CONF=...} in front when a slurm.conf is configured. */
     private CommandRunner.Result run(List<String> command, String stdin) {
-        if (remote && options.slurmConf() != null) {
+        if (remote && options.slurmConf() != null && !command.get(0).equals("env")) {
             List<String> full = new ArrayList<>(List.of("env", "SLURM_CONF=" + options.slurmConf()));
             full.addAll(command);
             return runner.run(full, stdin);
@@ -89,15 +89,20 @@ final class SlurmCli implements Scheduler {
         return SlurmBackends.KIND;
     }
 
+    /** The PATH sbatch runs with, and with it the job's script (which sets its own PATH for the tool). */
+    static final String JOB_PATH = "/usr/local/bin:/usr/bin:/bin";
+
     /**
-     * The sbatch command line of a task; the script comes on standard input. {@code --export=NIL} passes none of the
-     * server's environment to the job (the script sets PATH and runs the tool under {@code env -i} with the task's
-     * own variables) and, unlike {@code --export=NONE}, does not make slurmd load the user's login environment
-     * first ({@code su - USER -c env}), which cost seconds per job under load.
+     * The sbatch command line of a task; the script comes on standard input. It gives no {@code --export}, so the job
+     * gets sbatch's environment, which {@link #withJobEnvironment} clears to PATH, LANG and SLURM_CONF: none of the
+     * server's variables reach the job (the script runs the tool under {@code env -i} with the task's own), and
+     * slurmd loads no login environment for it. {@code --export=NONE} and {@code NIL} make slurmd set up an
+     * environment of its own per job ({@code su - USER -c env} for NONE), which was measured to cost seconds per
+     * job under load.
      */
     static List<String> sbatchCommand(TaskSpec spec, String jobName, String partition) {
         List<String> command = new ArrayList<>(List.of("sbatch", "--parsable", "--job-name=" + jobName,
-                "--output=/dev/null", "--error=/dev/null", "--export=NIL", "--chdir=/tmp",
+                "--output=/dev/null", "--error=/dev/null", "--chdir=/tmp",
                 "--cpus-per-task=" + spec.cores()));
         if (spec.memoryMb() > 0) {
             command.add("--mem=" + spec.memoryMb());
@@ -122,6 +127,16 @@ final class SlurmCli implements Scheduler {
         return command;
     }
 
+    /** sbatch under a cleared environment (the job's environment): {@code env -i PATH=... LANG=C.UTF-8 [SLURM_CONF=...]}. */
+    static List<String> withJobEnvironment(List<String> sbatch, String slurmConf) {
+        List<String> full = new ArrayList<>(List.of("env", "-i", "PATH=" + JOB_PATH, "LANG=C.UTF-8"));
+        if (slurmConf != null) {
+            full.add("SLURM_CONF=" + slurmConf);
+        }
+        full.addAll(sbatch);
+        return full;
+    }
+
     /** {@code 42} or {@code 42;cluster}, as {@code sbatch --parsable} prints it. */
     static String parseSbatch(String stdout) {
         String line = stdout.strip();
@@ -135,7 +150,8 @@ final class SlurmCli implements Scheduler {
 
     @Override
     public String submit(TaskSpec spec, String jobName, String script) {
-        CommandRunner.Result result = run(sbatchCommand(spec, jobName, options.partition()), script);
+        CommandRunner.Result result = run(withJobEnvironment(sbatchCommand(spec, jobName, options.partition()),
+                options.slurmConf()), script);
         if (!result.ok()) {
             throw failure("sbatch", result);
         }
@@ -150,8 +166,8 @@ final class SlurmCli implements Scheduler {
     @Override
     public String submitArray(TaskSpec resources, String jobName, List<String> scripts, int throttle) {
         String script = ArrayScript.render("SLURM_ARRAY_TASK_ID", scripts);
-        CommandRunner.Result result = run(sbatchArrayCommand(resources, jobName, options.partition(), scripts.size(),
-                throttle), script);
+        CommandRunner.Result result = run(withJobEnvironment(sbatchArrayCommand(resources, jobName,
+                options.partition(), scripts.size(), throttle), options.slurmConf()), script);
         if (!result.ok()) {
             throw failure("sbatch --array", result);
         }

@@ -1,6 +1,7 @@
 package io.cairn.compute.ra.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.compute.ComputeConnection;
@@ -176,8 +177,13 @@ class SlurmArrayDaemonTest {
         List<TaskSpec> specs = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         List<String> jobIds = new ArrayList<>();
+        // one submission every 2 s: the first task goes out alone at once, the other 11 queue meanwhile and go out
+        // together as one array (more than the threshold of 10), whatever the machine's load
         try (SlurmDaemon.Pool pool = new SlurmDaemon.Pool(slurm, mode, state, 4,
-                factory -> factory.setArrayThreshold(10));
+                factory -> {
+                    factory.setArrayThreshold(10);
+                    factory.setSubmitRatePerSecond(0.5);
+                });
              ComputeConnection c = pool.connect()) {
             for (int i = 0; i < 12; i++) {
                 TaskSpec spec = SlurmDaemon.task(shared, "a" + i, "/bin/sh", "-c", "sleep 1; echo adopted " + i);
@@ -193,7 +199,10 @@ class SlurmArrayDaemonTest {
                 jobIds.add(backend.jobId(id));
             }
         }
-        assertTrue(jobIds.get(11) != null && jobIds.get(11).contains("_"), jobIds::toString);
+        assertFalse(jobIds.get(0).contains("_"), jobIds::toString);
+        for (int i = 1; i < 12; i++) {
+            assertTrue(jobIds.get(i) != null && jobIds.get(i).contains("_"), jobIds::toString);
+        }
         try (SlurmDaemon.Pool pool = new SlurmDaemon.Pool(slurm, mode, state, 4,
                 factory -> factory.setArrayThreshold(10));
              ComputeConnection c = pool.connect()) {

@@ -25,11 +25,19 @@ class SlurmClientsTest {
     @Test
     void sbatchAsksForCoresMemoryTimeAndPartitionAndPassesNoEnvironment() {
         assertEquals(List.of("sbatch", "--parsable", "--job-name=cairn-x", "--output=/dev/null", "--error=/dev/null",
-                "--export=NIL", "--chdir=/tmp", "--cpus-per-task=4", "--mem=512", "--time=2", "--partition=debug"),
+                "--chdir=/tmp", "--cpus-per-task=4", "--mem=512", "--time=2", "--partition=debug"),
                 SlurmCli.sbatchCommand(SPEC, "cairn-x", "debug"));
         TaskSpec plain = new TaskSpec("t2", List.of("/bin/true"), Map.of(), "/s/w", null, "/s/o", "/s/e", 1, 0, null);
         assertEquals(List.of("sbatch", "--parsable", "--job-name=n", "--output=/dev/null", "--error=/dev/null",
-                "--export=NIL", "--chdir=/tmp", "--cpus-per-task=1"), SlurmCli.sbatchCommand(plain, "n", null));
+                "--chdir=/tmp", "--cpus-per-task=1"), SlurmCli.sbatchCommand(plain, "n", null));
+    }
+
+    @Test
+    void sbatchRunsInAClearedEnvironmentThatBecomesTheJobs() {
+        assertEquals(List.of("env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "SLURM_CONF=/etc/s.conf",
+                "sbatch", "--parsable"), SlurmCli.withJobEnvironment(List.of("sbatch", "--parsable"), "/etc/s.conf"));
+        assertEquals(List.of("env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "sbatch"),
+                SlurmCli.withJobEnvironment(List.of("sbatch"), null));
     }
 
     @Test
