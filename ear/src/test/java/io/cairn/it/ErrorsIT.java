@@ -87,17 +87,20 @@ class ErrorsIT {
 
     @Test
     void anUnsupportedFeatureIsNamed() {
-        JsonObject problem = badRequest(api.postYaml("/api/v1/tools?name=initial-work-dir", """
+        JsonObject problem = badRequest(api.postYaml("/api/v1/tools?name=secondary-expression", """
                 cwlVersion: v1.2
                 class: CommandLineTool
                 requirements:
-                  - class: InitialWorkDirRequirement
-                    listing: []
+                  InlineJavascriptRequirement: {}
                 baseCommand: echo
-                inputs: []
+                inputs:
+                  reads:
+                    type: File
+                    secondaryFiles: ["$(self.nameroot).idx"]
                 outputs: []
                 """));
-        assertTrue(problem.getString("detail").contains("InitialWorkDirRequirement"), problem::toString);
+        assertTrue(problem.getString("detail").contains("secondaryFiles patterns with expressions"), problem::toString);
+        assertTrue(problem.getString("detail").contains("reads"), problem::toString);
         assertEquals("/problems/unsupported-feature", problem.getString("type"), problem::toString);
     }
 
