@@ -461,6 +461,14 @@ public final class CwlParser {
             throw CwlException.malformed("DockerRequirement needs one of dockerPull, dockerImageId, dockerLoad, "
                     + "dockerFile or dockerImport", path, body.line());
         }
+        if (pull == null && imageId == null) {
+            if (required) {
+                throw CwlException.unsupported("DockerRequirement with only dockerLoad, dockerFile or dockerImport is "
+                        + "not supported: build or load the image on the Docker host and name it with dockerImageId "
+                        + "(or dockerPull)", path, body.line());
+            }
+            return; // a hint Cairn cannot follow: ignored, as hints may be
+        }
         tool.docker = new DockerRequirement(pull, imageId, load, file, dockerImport, outDir);
         tool.dockerRequired = required;
     }

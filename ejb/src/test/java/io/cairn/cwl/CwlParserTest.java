@@ -194,6 +194,19 @@ class CwlParserTest {
     }
 
     @Test
+    void anImageToBuildOrLoadIsRefusedAsARequirementAndIgnoredAsAHint() {
+        CwlException refused = fails(tool("requirements:", "  DockerRequirement: {dockerFile: 'FROM debian'}",
+                "inputs: []", "outputs: []", "baseCommand: [true]"));
+        assertEquals(CwlException.Kind.UNSUPPORTED, refused.kind());
+        assertTrue(refused.getMessage().contains("dockerImageId"), refused::getMessage);
+        assertEquals("requirements.DockerRequirement", refused.path());
+        CommandLineTool hinted = CwlParser.parseTool(tool("hints:", "  DockerRequirement: {dockerLoad: 'img.tar'}",
+                "inputs: []", "outputs: []", "baseCommand: [true]"));
+        assertTrue(hinted.docker().isEmpty(), "a hint with no image to name runs without one");
+        assertFalse(hinted.dockerRequired());
+    }
+
+    @Test
     void requirementOverridesHint() {
         CommandLineTool t = CwlParser.parseTool(tool("requirements:",
                 "  DockerRequirement: {dockerPull: 'req:1'}",
