@@ -111,13 +111,20 @@ class SlurmArrayDaemonTest {
     @ParameterizedTest
     @ValueSource(strings = {"cli", "ssh", "rest"})
     void cancelingElementsLeavesTheOthers(String mode) throws Exception {
-        // 4 slots: the array runs 4 elements at a time, so the last one is still pending when it is canceled
+        // 4 slots: the array runs 4 elements at a time, so the last one is still pending when it is canceled.
+        // One submission every 2 s: the first task goes out alone (the test waits for its job id), the other 11 are
+        // queued within the next 2 s and go out together as one array, whatever the machine's load
         try (SlurmDaemon.Pool pool = new SlurmDaemon.Pool(slurm, mode, state, 4,
-                factory -> factory.setArrayThreshold(10));
+                factory -> {
+                    factory.setArrayThreshold(10);
+                    factory.setSubmitRatePerSecond(0.5);
+                });
              ComputeConnection c = pool.connect()) {
             List<TaskSpec> specs = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             int running = 2;
+            BatchBackend backend = backend(pool);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             for (int i = 0; i < 12; i++) {
                 // the element canceled while it runs sleeps long enough that a slow node cannot finish it first
                 // "&&": when scancel's SIGTERM kills the sleep before the shell, the shell must not go on to "done"
@@ -125,10 +132,10 @@ class SlurmArrayDaemonTest {
                         + "; sleep " + (i == running ? 120 : 2) + " && echo done " + i);
                 specs.add(spec);
                 ids.add(c.submit(spec));
+                while (i == 0 && backend.jobId(ids.get(0)) == null && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
             }
-            BatchBackend backend = backend(pool);
-            // the first task may go out alone before the queue grows past the threshold; the last ones are an array
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (backend.jobId(ids.get(11)) == null && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
@@ -177,21 +184,24 @@ class SlurmArrayDaemonTest {
         List<TaskSpec> specs = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         List<String> jobIds = new ArrayList<>();
-        // one submission every 2 s: the first task goes out alone at once, the other 11 queue meanwhile and go out
-        // together as one array (more than the threshold of 10), whatever the machine's load
+        // one submission every 2 s: the first task goes out alone (the test waits for its job id), the other 11
+        // are queued within the next 2 s and go out together as one array (more than the threshold of 10)
         try (SlurmDaemon.Pool pool = new SlurmDaemon.Pool(slurm, mode, state, 4,
                 factory -> {
                     factory.setArrayThreshold(10);
                     factory.setSubmitRatePerSecond(0.5);
                 });
              ComputeConnection c = pool.connect()) {
+            BatchBackend backend = backend(pool);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             for (int i = 0; i < 12; i++) {
                 TaskSpec spec = SlurmDaemon.task(shared, "a" + i, "/bin/sh", "-c", "sleep 1; echo adopted " + i);
                 specs.add(spec);
                 ids.add(c.submit(spec));
+                while (i == 0 && backend.jobId(ids.get(0)) == null && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
             }
-            BatchBackend backend = backend(pool);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (backend.jobId(ids.get(11)) == null && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
