@@ -159,6 +159,17 @@ class PoolsIT {
                 + " \"File\", \"location\": \"" + input + "\"}, \"word\": \"w\", \"n\": 1}}");
         assertEquals(sha256("y\nz\n"), outputsOf(run).get("sorted"));
 
+        // an upgrade (a new EAR, which bin/cairn undeploys, restarts the server for and deploys) keeps the pool:
+        // forget the deployed EAR's checksum, so that the restart deploys again
+        Files.delete(server.home().resolve("state/deployed.sha256"));
+        server.restart();
+        JsonObject kept = api.get("/api/v1/pools/it-asadmin").expect(200).json();
+        assertEquals("server-config", kept.getString("source"), kept::toString);
+        assertEquals(3, kept.getInt("slots"), kept::toString);
+        assertEquals("UP", kept.getString("health"), kept::toString);
+        String again = api.submit("{\"tool\": \"pools-digest\", \"pool\": \"it-asadmin\", \"cache\": false, \"inputs\":"
+                + " {\"data\": {\"class\": \"File\", \"location\": \"" + input + "\"}, \"word\": \"w\", \"n\": 1}}");
+        assertEquals(sha256("y\nz\n"), outputsOf(again).get("sorted"));
         server.command("pool-remove", "it-asadmin");
         assertEquals(404, api.get("/api/v1/pools/it-asadmin").status());
     }
