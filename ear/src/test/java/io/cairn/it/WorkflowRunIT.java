@@ -465,6 +465,54 @@ class WorkflowRunIT {
         assertEquals(1, lost.getInt("attempts"), lost::toString);
     }
 
+    /** Exits with the code it is given the first time (leaving a flag file behind), succeeds once the flag exists. */
+    static final String TEMPORARY_TOOL = """
+            cwlVersion: v1.2
+            class: CommandLineTool
+            baseCommand: [sh, -c, 'if [ -e "$0" ]; then echo second; else : > "$0"; exit "$1"; fi']
+            temporaryFailCodes: [75]
+            inputs:
+              flag: {type: string, inputBinding: {position: 1}}
+              code: {type: int, inputBinding: {position: 2}}
+            stdout: said.txt
+            outputs:
+              said: stdout
+            """;
+
+    @Test
+    @Order(10)
+    void aToolRunRetriesItsTemporaryFailCodesOnlyAndOnlyAsOftenAsAsked() throws Exception {
+        api.registerTool("temporary-tool", TEMPORARY_TOOL);
+        // 75 is one of the tool's temporaryFailCodes: the second attempt succeeds
+        java.nio.file.Path flag = server.home().resolve("temporary-" + System.nanoTime());
+        String id = api.submit("{\"tool\": \"temporary-tool\", \"retries\": 1, \"cache\": false,"
+                + " \"inputs\": {\"flag\": \"" + flag + "\", \"code\": 75}}");
+        JsonObject run = api.awaitEnd(id);
+        assertEquals("COMPLETE", run.getString("state"), run::toString);
+        assertEquals(2, run.getInt("attempts"), run::toString);
+        JsonObject said = api.get("/api/v1/runs/" + id + "/outputs").expect(200).json().getJsonObject("said");
+        assertEquals("second\n", api.get(said.getString("location")).expect(200).text());
+
+        // without retries the temporary failure is the run's end, and the message says which code it was
+        java.nio.file.Path flag2 = server.home().resolve("temporary-" + System.nanoTime());
+        String once = api.submit("{\"tool\": \"temporary-tool\", \"retries\": 0, \"cache\": false,"
+                + " \"inputs\": {\"flag\": \"" + flag2 + "\", \"code\": 75}}");
+        JsonObject failed = api.awaitEnd(once);
+        assertEquals("EXECUTOR_ERROR", failed.getString("state"), failed::toString);
+        assertEquals(75, failed.getInt("exitCode"), failed::toString);
+        assertTrue(failed.getString("message").contains("temporaryFailCodes"), failed::toString);
+        assertEquals(1, failed.getInt("attempts"), failed::toString);
+
+        // any other non-zero exit is the tool's answer: not retried, although a retry would now succeed
+        java.nio.file.Path flag3 = server.home().resolve("temporary-" + System.nanoTime());
+        String permanent = api.submit("{\"tool\": \"temporary-tool\", \"retries\": 2, \"cache\": false,"
+                + " \"inputs\": {\"flag\": \"" + flag3 + "\", \"code\": 3}}");
+        JsonObject answered = api.awaitEnd(permanent);
+        assertEquals("EXECUTOR_ERROR", answered.getString("state"), answered::toString);
+        assertEquals(3, answered.getInt("exitCode"), answered::toString);
+        assertEquals(1, answered.getInt("attempts"), answered::toString);
+    }
+
     /** Kills a task's process and its wrapper behind the pool's back, as a lost node would. */
     private static void loseTheTaskBehind(java.nio.file.Path pidFile) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();

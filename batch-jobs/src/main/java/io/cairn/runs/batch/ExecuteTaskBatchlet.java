@@ -73,17 +73,19 @@ public class ExecuteTaskBatchlet extends AbstractBatchlet {
             if (status == null) {
                 return BatchStatus.STOPPED.name();
             }
-            if (status.state() != TaskState.SYSTEM_ERROR) {
+            if (status.state() != TaskState.SYSTEM_ERROR && status.state() != TaskState.EXECUTOR_ERROR) {
                 return status.state().name();
             }
-            // the pool lost the task: another attempt if the run's retry policy allows it
-            Optional<Duration> pause = executor.retryAfterLoss(runId, status.message());
+            // the pool lost the task, or the tool exited with a temporaryFailCode: another attempt if the run's
+            // retry policy allows it
+            Optional<Duration> pause = executor.retryAfterFailure(runId, status);
             if (pause.isEmpty()) {
                 return status.state().name();
             }
-            String lost = backendId;
-            LOG.info(() -> "run " + runId + ": pool " + run.getPool() + " lost task " + lost + " (" + status.message()
-                    + "); running it again in " + pause.get().toMillis() + " ms");
+            String failed = backendId;
+            LOG.info(() -> "run " + runId + ": task " + failed + " on pool " + run.getPool() + " ended "
+                    + status.state() + " (" + (status.exitCode() != null ? "exit code " + status.exitCode()
+                    : status.message()) + "); running it again in " + pause.get().toMillis() + " ms");
             sleep(pause.get());
             backendId = null;
         }

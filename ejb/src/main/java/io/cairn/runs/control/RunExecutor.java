@@ -98,14 +98,26 @@ public class RunExecutor {
     }
 
     /**
-     * A run whose task the pool lost (SYSTEM_ERROR) runs again if its retry policy allows another attempt: its
-     * work folder is emptied (the staged inputs stay), the task is forgotten and the attempt count goes up.
+     * A run whose task failed in a way worth another try runs again if its retry policy allows another attempt:
+     * the pool lost the task (SYSTEM_ERROR), or the tool exited with one of its {@code temporaryFailCodes}. Its
+     * work folder is emptied (the staged inputs stay), the task is forgotten and the attempt count goes up. Any
+     * other end (success, a tool's own non-zero exit, a cancel) is not retried.
      *
-     * @return the pause before the next submission, or empty when the run is to end with the loss
+     * @return the pause before the next submission, or empty when the run is to end with this status
      */
-    public Optional<Duration> retryAfterLoss(String runId, String reason) {
+    public Optional<Duration> retryAfterFailure(String runId, TaskStatus status) {
         Run run = em.find(Run.class, runId, LockModeType.PESSIMISTIC_WRITE);
         if (run == null || run.getState().isTerminal() || run.getState() == RunState.CANCELING) {
+            return Optional.empty();
+        }
+        String reason;
+        if (status.state() == TaskState.SYSTEM_ERROR) {
+            reason = "the pool lost the task: " + status.message();
+        } else if (status.state() == TaskState.EXECUTOR_ERROR && status.exitCode() != null
+                && catalog.parsed(catalog.versionById(run.getToolVersionId())).temporaryFailCodes()
+                        .contains(status.exitCode())) {
+            reason = "the tool exited with code " + status.exitCode() + ", one of its temporaryFailCodes";
+        } else {
             return Optional.empty();
         }
         RetryPolicy policy = RetryPolicy.forRun(run, settings);
@@ -121,7 +133,7 @@ public class RunExecutor {
             return Optional.empty();
         }
         Duration pause = policy.delayAfter(attempts);
-        run.runAgainAfterLoss(Run.LOST_ATTEMPT + attempts + " failed: the pool lost the task: " + reason
+        run.runAgainAfterLoss(Run.LOST_ATTEMPT + attempts + " failed: " + reason
                 + "; attempt " + (attempts + 1) + " in " + pause.toMillis() + " ms");
         return Optional.of(pause);
     }
@@ -214,6 +226,12 @@ public class RunExecutor {
     private void finishWithExitCode(Run run, Integer exitCode) {
         run.recordExitCode(exitCode);
         CommandLineTool tool = catalog.parsed(catalog.versionById(run.getToolVersionId()));
+        if (exitCode != null && tool.temporaryFailCodes().contains(exitCode)) {
+            run.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode
+                    + ", one of its temporaryFailCodes, at attempt " + run.getAttempts() + " of "
+                    + (RetryPolicy.forRun(run, settings).retries() + 1));
+            return;
+        }
         if (exitCode == null || !tool.successCodes().contains(exitCode)) {
             run.fail(RunState.EXECUTOR_ERROR, "the tool exited with code " + exitCode);
             return;
