@@ -149,8 +149,10 @@ public final class WorkflowParser {
             if (body != null && body.get("default") != null && !body.get("default").isNull()) {
                 dflt = checkedDefault(type, body.get("default"), e.path + ".default");
             }
-            boolean loadContents = body != null && body.get("loadContents") != null
-                    && Boolean.TRUE.equals(body.get("loadContents").value());
+            // loadContents on the parameter or, as CWL v1.0 wrote it, on its inputBinding
+            YamlNode binding = body == null ? null : body.get("inputBinding");
+            boolean loadContents = body != null && (flag(body, "loadContents", e.path)
+                    || binding != null && binding.isMap() && flag(binding, "loadContents", e.path + ".inputBinding"));
             inputs.add(new InputParameter(e.id, type, dflt, body == null ? null : optionalString(body, "label"),
                     body == null ? null : docText(body.get("doc")), List.of(), null, loadContents));
         }
@@ -272,7 +274,7 @@ public final class WorkflowParser {
         }
         String valueFrom = optionalString(node, "valueFrom");
         return new StepInput(e.id, sources(node.get("source"), e.path + ".source", workflowId), linkMerge(node, e.path),
-                pickValue(node, e.path), dflt, valueFrom);
+                pickValue(node, e.path), dflt, valueFrom, flag(node, "loadContents", e.path));
     }
 
     private CwlProcess run(YamlNode node, String path, List<YamlNode> requirements, List<YamlNode> hints) {
@@ -600,6 +602,19 @@ public final class WorkflowParser {
     private static String optionalString(YamlNode node, String field) {
         YamlNode value = node.get(field);
         return value != null && value.isString() ? (String) value.value() : null;
+    }
+
+    /** An optional boolean field, false when absent; anything but true or false is MALFORMED. */
+    private static boolean flag(YamlNode node, String field, String path) {
+        YamlNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!(v.value() instanceof Boolean b)) {
+            throw CwlException.malformed("'" + field + "' must be true or false, not " + v.describe(),
+                    join(path, field), v.line());
+        }
+        return b;
     }
 
     private static String docText(YamlNode node) {
