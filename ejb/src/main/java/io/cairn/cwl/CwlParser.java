@@ -164,6 +164,7 @@ public final class CwlParser {
             }
         }
         parseNamespaces(root.get("$namespaces"));
+        tool.ontologies = root.get("$schemas") != null && !root.get("$schemas").isNull();
         tool.id = stripId(optionalString(root, "id", "id"));
         tool.label = optionalString(root, "label", "label");
         tool.doc = docText(root.get("doc"), "doc");
