@@ -178,8 +178,13 @@ public final class WorkflowParser {
             for (Source s : sources) {
                 checkSource(s, inputIds, outputsByStep, e.path + ".outputSource");
             }
+            PickValue pick = pickValue(e.node, e.path);
+            if (pick == PickValue.ALL_NON_NULL && !holdsArray(type)) {
+                throw CwlException.malformed("pickValue all_non_null always gives an array, but output '" + e.id
+                        + "' has type " + type, e.path + ".pickValue", e.node.get("pickValue").line());
+            }
             outputs.add(new WorkflowOutput(e.id, type, sources, linkMerge(e.node, e.path),
-                    pickValue(e.node, e.path), optionalString(e.node, "label"), docText(e.node.get("doc"))));
+                    pick, optionalString(e.node, "label"), docText(e.node.get("doc"))));
         }
         return outputs;
     }
@@ -204,7 +209,16 @@ public final class WorkflowParser {
             if (!inIds.add(i.id)) {
                 throw CwlException.malformed("duplicate step input id '" + i.id + "'", i.path, i.node.line());
             }
-            in.add(stepInput(i, workflowId));
+            StepInput stepInput = stepInput(i, workflowId);
+            if (stepInput.pickValue() == PickValue.ALL_NON_NULL && stepInput.valueFrom() == null) {
+                run.inputs().stream().filter(p -> p.id().equals(i.id) && !holdsArray(p.type())).findFirst()
+                        .ifPresent(p -> {
+                            throw CwlException.malformed("pickValue all_non_null always gives an array, but input '"
+                                    + p.id() + "' of the step's process has type " + p.type(), i.path + ".pickValue",
+                                    i.node.get("pickValue").line());
+                        });
+            }
+            in.add(stepInput);
         }
         List<String> out = new ArrayList<>();
         YamlNode outNode = required(node, "out", e.path);
@@ -567,6 +581,12 @@ public final class WorkflowParser {
             throw CwlException.malformed("linkMerge must be merge_nested or merge_flattened", path + ".linkMerge", m.line());
         }
         return merge;
+    }
+
+    /** Whether a value of this type may be an array: an array, Any, or a union with an array. */
+    private static boolean holdsArray(CwlType type) {
+        return type.isArray() || "Any".equals(type.name())
+                || type.alternatives().stream().anyMatch(WorkflowParser::holdsArray);
     }
 
     private static PickValue pickValue(YamlNode node, String path) {

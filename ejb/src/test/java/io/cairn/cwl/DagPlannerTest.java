@@ -297,6 +297,28 @@ class DagPlannerTest {
     }
 
     @Test
+    void allNonNullIntoAParameterThatIsNoArrayIsRefused() {
+        // all_non_null_multi_with_non_array_output (_nojs): the output's type is string
+        CwlException out = assertThrows(CwlException.class, () -> wf(
+                "inputs:\n  a: string\n  b: string\noutputs:\n  o:\n    type: string\n"
+                        + "    outputSource: [s/out, b]\n    pickValue: all_non_null\n"
+                        + "requirements: {MultipleInputFeatureRequirement: {}}\n",
+                step("s", "      x: a\n", "")));
+        assertEquals("outputs.o.pickValue", out.path());
+        assertTrue(out.getMessage().contains("always gives an array"), out.getMessage());
+        // the same into a step input of type string
+        CwlException in = assertThrows(CwlException.class, () -> wf(
+                "inputs:\n  a: string\n  b: string\noutputs: []\nrequirements: {MultipleInputFeatureRequirement: {}}\n",
+                step("s", "      x:\n        source: [a, b]\n        pickValue: all_non_null\n", "")));
+        assertTrue(in.getMessage().contains("input 'x'"), in.getMessage());
+        // an array type, or Any, takes it
+        assertEquals(List.of("o"), wf("inputs:\n  a: string\n  b: string\noutputs:\n  o:\n    type: string[]\n"
+                + "    outputSource: [s/out, b]\n    pickValue: all_non_null\n"
+                + "requirements: {MultipleInputFeatureRequirement: {}}\n",
+                step("s", "      x: a\n", "")).outputs().stream().map(WorkflowOutput::id).toList());
+    }
+
+    @Test
     void aProcessOnItsOwnRunsAsAWorkflowOfOneStep() {
         CwlProcess et = WorkflowParser.parseProcess("cwlVersion: v1.2\nclass: ExpressionTool\n"
                 + "requirements: {InlineJavascriptRequirement: {}}\ninputs:\n  n: int\noutputs:\n  twice: int\n"
