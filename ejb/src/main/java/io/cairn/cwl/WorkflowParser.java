@@ -272,6 +272,10 @@ public final class WorkflowParser {
             method = WorkflowStep.ScatterMethod.DOTPRODUCT;
         }
         String when = optionalString(node, "when");
+        if (node.get("when") != null && !"v1.2".equals(cwlVersion)) {
+            throw CwlException.malformed("'when' (conditional steps) is CWL v1.2, and this document says cwlVersion "
+                    + cwlVersion, e.path + ".when", node.get("when").line());
+        }
         return new WorkflowStep(e.id, in, out, run, scatter, scatter.isEmpty() ? null : method, when);
     }
 
