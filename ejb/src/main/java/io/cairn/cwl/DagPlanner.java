@@ -332,15 +332,15 @@ public final class DagPlanner {
             for (StepInput in : step.in()) {
                 if (in.valueFrom() != null) {
                     Map<String, Object> context = new HashMap<>();
-                    context.put("inputs", values);
-                    context.put("self", values.get(in.id()));
+                    context.put("inputs", CwlValues.withNameParts(values));
+                    context.put("self", CwlValues.withNameParts(values.get(in.id())));
                     job.put(in.id(), evaluator.evaluate(in.valueFrom(), context, List.of()));
                 }
             }
         }
         if (step.when() != null) {
             Map<String, Object> context = new HashMap<>();
-            context.put("inputs", job);
+            context.put("inputs", CwlValues.withNameParts(job));
             Object condition = evaluator.evaluate(step.when(), context, List.of());
             if (!(condition instanceof Boolean)) {
                 throw CwlException.invalid("the 'when' of step '" + step.id() + "' must give true or false, not "
@@ -385,7 +385,7 @@ public final class DagPlanner {
             }
         }
         Map<String, Object> context = new HashMap<>();
-        context.put("inputs", resolved);
+        context.put("inputs", CwlValues.withNameParts(resolved));
         context.put("self", null);
         context.put("runtime", Map.of("cores", 1, "ram", 256));
         Object value = evaluator.evaluate(et.expression(), context, et.expressionLib());

@@ -319,6 +319,18 @@ class DagPlannerTest {
     }
 
     @Test
+    void valueFromSeesNamerootAndNameextOfAFileThatNoToolStagedYet() {
+        // nameroot_nameext_generated: the workflow input File has only location and basename
+        Workflow wf = wf("requirements: {StepInputExpressionRequirement: {}}\ninputs:\n  f: File\noutputs: []\n",
+                step("root", "      x:\n        source: f\n        valueFrom: $(self.nameroot)\n", "")
+                        + step("ext", "      x:\n        source: f\n        valueFrom: $(inputs.x.nameext)\n", ""));
+        Map<String, Object> file = Map.of("class", "File", "location", "/api/v1/files/7", "basename", "whale.tar.gz");
+        DagPlanner.Plan plan = DagPlanner.plan(wf, JobInputs.resolve(wf.inputs(), Map.of("f", file)), Map.of());
+        assertEquals(Map.of("x", "whale.tar"), plan.ready().get(0).inputs());
+        assertEquals(Map.of("x", ".gz"), plan.ready().get(1).inputs());
+    }
+
+    @Test
     void aProcessOnItsOwnRunsAsAWorkflowOfOneStep() {
         CwlProcess et = WorkflowParser.parseProcess("cwlVersion: v1.2\nclass: ExpressionTool\n"
                 + "requirements: {InlineJavascriptRequirement: {}}\ninputs:\n  n: int\noutputs:\n  twice: int\n"
