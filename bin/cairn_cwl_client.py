@@ -276,6 +276,25 @@ def add_secondary_files(doc, job, base_dir):
             _discover(param.get("type"), _patterns(param.get("secondaryFiles")), job[name], base_dir, named)
 
 
+def add_default_secondary_files(node, base_dir):
+    """The same for the File defaults of the inputs of every process in a loaded document (before
+    its Files are staged): a default's secondary files that exist beside it are listed in it."""
+    if isinstance(node, list):
+        for item in node:
+            add_default_secondary_files(item, base_dir)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("class") in ("CommandLineTool", "ExpressionTool", "Workflow"):
+        named = _schema_types(node)
+        for _, param in _entries(node.get("inputs")):
+            if "default" in param and param.get("secondaryFiles") is not None:
+                _discover(param.get("type"), _patterns(param.get("secondaryFiles")), param["default"], base_dir,
+                          named)
+    for value in node.values():
+        add_default_secondary_files(value, base_dir)
+
+
 def _schema_types(doc):
     """The SchemaDefRequirement types of a process by short name (#T, file.yml#T and T are all T)."""
     named = {}
@@ -377,6 +396,7 @@ class Packer:
         """The file's content with $import/$include resolved and its File literals staged."""
         raw = load_yaml_file(path)
         base = os.path.dirname(path)
+        add_default_secondary_files(raw, base)
         # Files first: an imported file's relative locations are relative to that file, and it
         # stages its own when it is loaded below.
         staged = self._stager.stage(raw, base)
@@ -406,6 +426,7 @@ class Packer:
                     raise RunnerError(f"{chain[-1]}: $include {ref}: {e.strerror}") from e
             raw = load_yaml_file(target)
             tbase = os.path.dirname(target)
+            add_default_secondary_files(raw, tbase)
             content = self._resolve_directives(self._stager.stage(raw, tbase), tbase, chain + (target,))
             if frag is not None:
                 content = _select_from(content, frag, target)

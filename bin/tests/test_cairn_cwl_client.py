@@ -151,6 +151,27 @@ class PackerTest(TempDirTest):
                                                           "basename": "data.txt"})
         self.assertEqual(self.store.uploads, [(os.path.join(self.root, "lib/data.txt"), "data.txt")])
 
+    def test_secondary_files_beside_a_default_are_uploaded_with_it(self):
+        # mixed_version_v10_wf: a workflow input's default File with secondaryFiles [".2"]
+        write(self.root, "hello.txt", "H")
+        write(self.root, "hello.txt.2", "H2")
+        write(self.root, "tool.cwl", """\
+            cwlVersion: v1.0
+            class: CommandLineTool
+            inputs:
+              inp1:
+                type: File
+                secondaryFiles: [".2", ".3"]
+                default: {class: File, location: hello.txt}
+            outputs: []
+            """)
+        doc = self.pack("tool.cwl")
+        default = doc["inputs"]["inp1"]["default"]
+        self.assertEqual([{"class": "File", "location": "http://cairn.test/api/v1/files/2", "basename": "hello.txt.2"}],
+                         default["secondaryFiles"])
+        self.assertEqual([os.path.join(self.root, "hello.txt"), os.path.join(self.root, "hello.txt.2")],
+                         [u[0] for u in self.store.uploads])
+
     def test_broken_include_names_the_file(self):
         write(self.root, "bad.cwl", "class: CommandLineTool\nbaseCommand: {$include: missing.sh}\n")
         with self.assertRaises(cc.RunnerError) as e:

@@ -28,9 +28,11 @@ apt_install() {
         || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package" >&2; }
 }
 
-# import TAR NAME [CMD]: a root filesystem tarball becomes an image with a standard PATH
+# import TAR NAME [CMD [ENTRYPOINT]]: a root filesystem tarball becomes an image with a standard PATH
 import() {
-    "$DOCKER" import --change "ENV PATH=$STD_PATH" --change "CMD [\"${3:-/bin/sh}\"]" \
+    local changes=(--change "ENV PATH=$STD_PATH" --change "CMD [\"${3:-/bin/sh}\"]")
+    [ -n "${4:-}" ] && changes+=(--change "ENTRYPOINT [\"$4\"]")
+    "$DOCKER" import "${changes[@]}" \
         --message "Cairn test image, built locally by docker/test-images/build.sh" "$1" "$2" > /dev/null
     say "built $2"
 }
@@ -57,9 +59,19 @@ busybox_image() {
         apt_install bash-static /bin/bash-static
         cp /bin/bash-static "$dir/bin/bash"
         ln -s /bin/bash "$dir/usr/local/bin/bash"
+        # as the upstream image: arguments that start with '-' (and none at all) go to bash, so a
+        # command such as ["-c", "echo moo"] runs (the conformance test docker_entrypoint)
+        printf '%s\n' '#!/bin/bash' 'set -e' \
+            'if [ "$#" -eq 0 ] || [ "${1#-}" != "$1" ]; then set -- bash "$@"; fi' 'exec "$@"' \
+            > "$dir/usr/local/bin/docker-entrypoint.sh"
+        chmod 755 "$dir/usr/local/bin/docker-entrypoint.sh"
     fi
     tar -C "$dir" --numeric-owner -cf "$WORK/rootfs.tar" .
-    import "$WORK/rootfs.tar" "$name" "$([ "$extra" = bash ] && echo /bin/bash || echo /bin/sh)"
+    if [ "$extra" = bash ]; then
+        import "$WORK/rootfs.tar" "$name" bash docker-entrypoint.sh
+    else
+        import "$WORK/rootfs.tar" "$name" /bin/sh
+    fi
 }
 
 debian_image() {

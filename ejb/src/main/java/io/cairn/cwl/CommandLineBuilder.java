@@ -48,11 +48,18 @@ public final class CommandLineBuilder {
             if (binding == null && !input.type().hasNestedBinding()) {
                 continue;
             }
+            String path = "inputs." + input.id() + ".inputBinding";
+            Object value = inputValues.get(input.id());
+            if (binding == null && input.type().isRecord() && value instanceof Map<?, ?> record
+                    && !CwlValues.isFileOrDirectory(record)) {
+                // a record without a binding of its own: its fields' bindings sort among the
+                // tool's arguments and inputs by their own positions (as cwltool does)
+                pending.addAll(fieldBindings(input.type(), record, tool, context, "inputs." + input.id()));
+                continue;
+            }
             if (binding == null) {
                 binding = new CommandLineBinding(null, null, true, null, null);
             }
-            String path = "inputs." + input.id() + ".inputBinding";
-            Object value = inputValues.get(input.id());
             CwlType type = input.type();
             int position = position(tool, binding, context, value, path);
             if (binding.valueFrom() != null && value != null) {
@@ -317,6 +324,16 @@ public final class CommandLineBuilder {
      */
     private static void emitFields(List<String> argv, CwlType type, Map<?, ?> record, CommandLineTool tool,
                                    Map<String, Object> context, String path) {
+        List<Pending> pending = fieldBindings(type, record, tool, context, path);
+        pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
+        for (Pending p : pending) {
+            emit(argv, p.binding(), p.value(), p.type(), tool, context, p.path());
+        }
+    }
+
+    /** The bindings of the fields of a record value, keyed {@code [position, field name]}, unsorted. */
+    private static List<Pending> fieldBindings(CwlType type, Map<?, ?> record, CommandLineTool tool,
+                                               Map<String, Object> context, String path) {
         List<Pending> pending = new ArrayList<>();
         for (CwlType.Field field : type.fields()) {
             InputParameter f = field.input();
@@ -335,10 +352,7 @@ public final class CommandLineBuilder {
             }
             pending.add(new Pending(List.of(position, field.name()), binding, value, fieldType, at));
         }
-        pending.sort(Comparator.comparing(Pending::key, CommandLineBuilder::compareKeys));
-        for (Pending p : pending) {
-            emit(argv, p.binding(), p.value(), p.type(), tool, context, p.path());
-        }
+        return pending;
     }
 
     /**

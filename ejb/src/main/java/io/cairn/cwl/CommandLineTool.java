@@ -37,6 +37,7 @@ public final class CommandLineTool implements CwlProcess {
     private final List<String> ignoredHints;
     private final Map<String, Integer> lines;
     private final Map<String, String> namespaces;
+    private final boolean ontologies;
     private final boolean shellCommand;
     private final boolean workReuse;
     private final boolean networkAccess;
@@ -73,6 +74,7 @@ public final class CommandLineTool implements CwlProcess {
         this.ignoredHints = List.copyOf(b.ignoredHints);
         this.lines = Map.copyOf(b.lines);
         this.namespaces = Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaces));
+        this.ontologies = b.ontologies;
         this.shellCommand = b.shellCommand;
         this.workReuse = b.workReuse;
         this.networkAccess = b.networkAccess;
@@ -285,6 +287,16 @@ public final class CommandLineTool implements CwlProcess {
     }
 
     /**
+     * True when the document names format ontologies ({@code $schemas}). Cairn does not load them,
+     * so it cannot tell whether a format is a subclass or an equivalent class of a declared one:
+     * input formats are then not checked. Without ontologies a File's format must equal one of
+     * the declared ones, as CWL allows.
+     */
+    public boolean formatOntologies() {
+        return ontologies;
+    }
+
+    /**
      * True with ShellCommandRequirement: the command line is joined into one {@code /bin/sh -c}
      * script, every element quoted except those of bindings with {@code shellQuote: false}.
      */
@@ -353,6 +365,7 @@ public final class CommandLineTool implements CwlProcess {
         List<String> ignoredHints = new java.util.ArrayList<>();
         Map<String, Integer> lines = new LinkedHashMap<>();
         Map<String, String> namespaces = new LinkedHashMap<>();
+        boolean ontologies;
         boolean shellCommand;
         boolean workReuse = true;
         boolean workReuseRequired;

@@ -164,6 +164,7 @@ public final class CwlParser {
             }
         }
         parseNamespaces(root.get("$namespaces"));
+        tool.ontologies = root.get("$schemas") != null && !root.get("$schemas").isNull();
         tool.id = stripId(optionalString(root, "id", "id"));
         tool.label = optionalString(root, "label", "label");
         tool.doc = docText(root.get("doc"), "doc");
@@ -557,6 +558,10 @@ public final class CwlParser {
             if (n.doubleValue() < 0) {
                 throw CwlException.malformed(name + " must not be negative, got " + v.text(), p, v.line());
             }
+            if (n.doubleValue() != Math.rint(n.doubleValue()) && !"v1.2".equals(tool.cwlVersion)) {
+                throw CwlException.malformed(name + " " + v.text() + " is not a whole number: fractional resources "
+                        + "are CWL v1.2, and this document says cwlVersion " + tool.cwlVersion, p, v.line());
+            }
             values[i] = n.doubleValue();
         }
         for (int i = 0; i < values.length; i += 2) {
@@ -683,7 +688,7 @@ public final class CwlParser {
         }
         return new InputParameter(p.id(), type, dflt, optionalString(body, "label", p.path() + ".label"),
                 docText(body.get("doc"), p.path() + ".doc"), formats(body.get("format"), p.path() + ".format"),
-                binding, loadContents, secondaryFiles(body.get("secondaryFiles"), p.path() + ".secondaryFiles", true,
+                binding, loadContents, secondaryFiles(versioned(body.get("secondaryFiles"), p.path() + ".secondaryFiles"), p.path() + ".secondaryFiles", true,
                 type));
     }
 
@@ -781,7 +786,7 @@ public final class CwlParser {
         }
         return new OutputParameter(p.id(), type, globs, label, doc, format,
                 OutputParameter.StreamKind.NONE, loadContents, outputEval,
-                body == null ? List.of() : secondaryFiles(body.get("secondaryFiles"), p.path() + ".secondaryFiles",
+                body == null ? List.of() : secondaryFiles(versioned(body.get("secondaryFiles"), p.path() + ".secondaryFiles"), p.path() + ".secondaryFiles",
                         false, type));
     }
 
@@ -789,6 +794,24 @@ public final class CwlParser {
      * {@code secondaryFiles}: a pattern, a {pattern, required} mapping, or a list of these.
      * Patterns with parameter references (and so expressions) are refused.
      */
+    /**
+     * The secondaryFiles node, refused when it uses the {@code {pattern, required}} form of CWL
+     * v1.1 in a v1.0 document (v1.0 has patterns and expressions only).
+     */
+    private YamlNode versioned(YamlNode node, String path) {
+        if (node != null && "v1.0".equals(tool.cwlVersion)) {
+            List<YamlNode> items = node.isList() ? node.items() : List.of(node);
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i).isMap()) {
+                    throw CwlException.malformed("a secondaryFiles entry with 'pattern' and 'required' is CWL v1.1 "
+                            + "or later, and this document says cwlVersion v1.0; give the pattern as a string",
+                            node.isList() ? path + "[" + i + "]" : path, items.get(i).line());
+                }
+            }
+        }
+        return node;
+    }
+
     private static List<SecondaryFile> secondaryFiles(YamlNode node, String path, boolean input, CwlType type) {
         if (node == null || node.isNull()) {
             return List.of();

@@ -279,6 +279,37 @@ final class CwlValues {
     }
 
     /**
+     * Copy of a value in which every File with a {@code basename} (or a {@code location} to take
+     * one from) has {@code nameroot} and {@code nameext}, which the runner derives from the
+     * basename: what expressions of a workflow (valueFrom, when, ExpressionTools) see before any
+     * tool stages the file.
+     */
+    static Object withNameParts(Object value) {
+        if (value instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>(l.size());
+            l.forEach(v -> copy.add(withNameParts(v)));
+            return copy;
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put(String.valueOf(k), withNameParts(v)));
+            if ("File".equals(copy.get("class"))) {
+                if (!(copy.get("basename") instanceof String) && copy.get("location") instanceof String loc
+                        && !loc.isEmpty()) {
+                    copy.put("basename", basenameOf(loc));
+                }
+                if (copy.get("basename") instanceof String basename) {
+                    String[] parts = splitExtension(basename);
+                    copy.putIfAbsent("nameroot", parts[0]);
+                    copy.putIfAbsent("nameext", parts[1]);
+                }
+            }
+            return copy;
+        }
+        return value;
+    }
+
+    /**
      * Copy of a value in which every File map has {@code basename}, {@code nameroot},
      * {@code nameext} and {@code dirname} (derived from {@code path} when missing). Problems,
      * such as a File without {@code path}, are added to {@code errors}.

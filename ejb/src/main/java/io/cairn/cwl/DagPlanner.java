@@ -81,14 +81,17 @@ public final class DagPlanner {
         }
     };
 
-    /** Where the bytes of a File value (with a location) are, for loadContents of ExpressionTool inputs. */
+    /**
+     * Where the bytes of a File value (with a location) are, for loadContents of workflow inputs,
+     * step inputs and ExpressionTool inputs.
+     */
     @FunctionalInterface
     public interface LocalFiles {
         java.nio.file.Path of(Map<?, ?> file);
     }
 
     private static final LocalFiles NO_FILES = file -> {
-        throw CwlException.unsupported("loadContents of an ExpressionTool input needs the file store", null, null);
+        throw CwlException.unsupported("loadContents in a workflow needs the file store", null, null);
     };
 
     private final Evaluator evaluator;
@@ -155,7 +158,16 @@ public final class DagPlanner {
      * The workflow's outputs, or null while any of its steps is not done. With {@code collect},
      * adds the invocations that can run now.
      */
-    private Map<String, Object> workflow(Workflow wf, Map<String, Object> inputs, String prefix, boolean collect) {
+    private Map<String, Object> workflow(Workflow wf, Map<String, Object> given, String prefix, boolean collect) {
+        Map<String, Object> inputs = given;
+        for (InputParameter input : wf.inputs()) {
+            if (input.loadContents() && given.get(input.id()) != null) {
+                if (inputs == given) {
+                    inputs = new LinkedHashMap<>(given);
+                }
+                inputs.put(input.id(), withContents(given.get(input.id()), prefix + "inputs." + input.id()));
+            }
+        }
         Map<String, Map<String, Object>> stepOutputs = new HashMap<>();
         boolean allDone = true;
         // Steps are few; evaluate in document order, repeating until nothing new is learned.
@@ -210,6 +222,9 @@ public final class DagPlanner {
             }
             if (value == null && in.defaultValue() != null) {
                 value = in.defaultValue();
+            }
+            if (in.loadContents() && value != null) {
+                value = withContents(value, key + ".in." + in.id());
             }
             values.put(in.id(), value);
         }
@@ -317,15 +332,15 @@ public final class DagPlanner {
             for (StepInput in : step.in()) {
                 if (in.valueFrom() != null) {
                     Map<String, Object> context = new HashMap<>();
-                    context.put("inputs", values);
-                    context.put("self", values.get(in.id()));
+                    context.put("inputs", CwlValues.withNameParts(values));
+                    context.put("self", CwlValues.withNameParts(values.get(in.id())));
                     job.put(in.id(), evaluator.evaluate(in.valueFrom(), context, List.of()));
                 }
             }
         }
         if (step.when() != null) {
             Map<String, Object> context = new HashMap<>();
-            context.put("inputs", job);
+            context.put("inputs", CwlValues.withNameParts(job));
             Object condition = evaluator.evaluate(step.when(), context, List.of());
             if (!(condition instanceof Boolean)) {
                 throw CwlException.invalid("the 'when' of step '" + step.id() + "' must give true or false, not "
@@ -370,7 +385,7 @@ public final class DagPlanner {
             }
         }
         Map<String, Object> context = new HashMap<>();
-        context.put("inputs", resolved);
+        context.put("inputs", CwlValues.withNameParts(resolved));
         context.put("self", null);
         context.put("runtime", Map.of("cores", 1, "ram", 256));
         Object value = evaluator.evaluate(et.expression(), context, et.expressionLib());

@@ -100,9 +100,21 @@ public final class InitialWorkDir {
         Object name = rawName instanceof String s ? CommandLineBuilder.evaluate(tool, s, context, null,
                 path + ".entryname") : rawName;
         Object rawEntry = dirent.get("entry");
-        Object entry = rawEntry instanceof String s ? CommandLineBuilder.evaluate(tool, s, context, null,
-                path + ".entry") : rawEntry;
-        String whitespace = rawEntry instanceof String s && !(entry instanceof String) ? s : null;
+        Object entry = rawEntry;
+        String whitespace = null;
+        if (rawEntry instanceof String s) {
+            // The whitespace around the text is the file's, not the expression's: "${...}\n" is
+            // the expression's value followed by a newline (escaping_expression_no_extra_quotes).
+            // Evaluating the rest and putting the whitespace back gives the same as interpolating
+            // the whole text whenever that text is not one expression.
+            String core = s.strip();
+            entry = CommandLineBuilder.evaluate(tool, core.isEmpty() ? s : core, context, null, path + ".entry");
+            if (entry instanceof String text && !core.isEmpty()) {
+                entry = leading(s) + text + trailing(s);
+            } else if (!(entry instanceof String)) {
+                whitespace = s;
+            }
+        }
         boolean writable = Boolean.TRUE.equals(dirent.get("writable"));
         direntValue(tool, name, entry, writable, whitespace, out, runtime, path);
     }

@@ -38,7 +38,59 @@ public final class JobInputs {
     public static Map<String, Object> resolve(CommandLineTool tool, Map<String, Object> job) {
         Map<String, Object> resolved = resolve(tool.inputs(), job);
         resolved.replaceAll((k, v) -> expandFormats(tool, v));
+        if (!tool.formatOntologies()) {
+            List<String> errors = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            for (InputParameter input : tool.inputs()) {
+                int before = errors.size();
+                checkFormats(input.format(), input.type(), resolved.get(input.id()), "inputs." + input.id(), errors);
+                for (int i = before; i < errors.size(); i++) {
+                    paths.add("inputs." + input.id());
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw failure("job", errors, paths);
+            }
+        }
         return resolved;
+    }
+
+    /**
+     * Checks that each File of a value has one of the declared formats (by exact IRI, after
+     * namespace expansion), then does the same for the fields of records, which declare formats of
+     * their own. A declared format that is an expression is known only at run time and not checked.
+     */
+    private static void checkFormats(List<String> declared, CwlType type, Object value, String path,
+                                     List<String> errors) {
+        if (value == null) {
+            return;
+        }
+        boolean checkable = !declared.isEmpty()
+                && declared.stream().noneMatch(ParameterReferences::mayContainReferences);
+        if (value instanceof List<?> list) {
+            CwlType items = type != null && type.isArray() ? type.items() : null;
+            for (int i = 0; i < list.size(); i++) {
+                checkFormats(checkable ? declared : List.of(), items, list.get(i), path + "[" + i + "]", errors);
+            }
+            return;
+        }
+        if (checkable && CwlValues.isFile(value)) {
+            Object format = ((Map<?, ?>) value).get("format");
+            if (format == null) {
+                errors.add(path + ": the File has no format; expected " + String.join(" or ", declared));
+            } else if (!declared.contains(String.valueOf(format))) {
+                errors.add(path + ": format " + format + " is not " + String.join(" or ", declared));
+            }
+            return;
+        }
+        if (type != null && type.isRecord() && value instanceof Map<?, ?> record) {
+            for (CwlType.Field field : type.fields()) {
+                if (field.input() != null) {
+                    checkFormats(field.input().format(), field.type(), record.get(field.name()),
+                            path + "." + field.name(), errors);
+                }
+            }
+        }
     }
 
     /** The same for any process's inputs (a workflow's). */

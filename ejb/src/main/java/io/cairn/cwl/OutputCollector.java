@@ -306,7 +306,9 @@ public final class OutputCollector {
                                                   Path realRoot, RuntimeContext runtime, Map<String, Object> context,
                                                   List<String> problems) {
         CwlType type = output.type();
-        String wanted = globClass(type);
+        // with outputEval the type is the expression's result's: the glob may match anything
+        // (listing_outputBinding_loadListing globs '.' for a File output)
+        String wanted = output.outputEval() != null ? null : globClass(type);
         // sorted within each pattern, patterns in their order (as the reference runner gives them)
         java.util.LinkedHashSet<String> matches = new java.util.LinkedHashSet<>();
         List<String> patternsUsed = new ArrayList<>();

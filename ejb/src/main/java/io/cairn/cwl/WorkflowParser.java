@@ -149,8 +149,10 @@ public final class WorkflowParser {
             if (body != null && body.get("default") != null && !body.get("default").isNull()) {
                 dflt = checkedDefault(type, body.get("default"), e.path + ".default");
             }
-            boolean loadContents = body != null && body.get("loadContents") != null
-                    && Boolean.TRUE.equals(body.get("loadContents").value());
+            // loadContents on the parameter or, as CWL v1.0 wrote it, on its inputBinding
+            YamlNode binding = body == null ? null : body.get("inputBinding");
+            boolean loadContents = body != null && (flag(body, "loadContents", e.path)
+                    || binding != null && binding.isMap() && flag(binding, "loadContents", e.path + ".inputBinding"));
             inputs.add(new InputParameter(e.id, type, dflt, body == null ? null : optionalString(body, "label"),
                     body == null ? null : docText(body.get("doc")), List.of(), null, loadContents));
         }
@@ -176,8 +178,13 @@ public final class WorkflowParser {
             for (Source s : sources) {
                 checkSource(s, inputIds, outputsByStep, e.path + ".outputSource");
             }
+            PickValue pick = pickValue(e.node, e.path);
+            if (pick == PickValue.ALL_NON_NULL && !holdsArray(type)) {
+                throw CwlException.malformed("pickValue all_non_null always gives an array, but output '" + e.id
+                        + "' has type " + type, e.path + ".pickValue", e.node.get("pickValue").line());
+            }
             outputs.add(new WorkflowOutput(e.id, type, sources, linkMerge(e.node, e.path),
-                    pickValue(e.node, e.path), optionalString(e.node, "label"), docText(e.node.get("doc"))));
+                    pick, optionalString(e.node, "label"), docText(e.node.get("doc"))));
         }
         return outputs;
     }
@@ -202,7 +209,16 @@ public final class WorkflowParser {
             if (!inIds.add(i.id)) {
                 throw CwlException.malformed("duplicate step input id '" + i.id + "'", i.path, i.node.line());
             }
-            in.add(stepInput(i, workflowId));
+            StepInput stepInput = stepInput(i, workflowId);
+            if (stepInput.pickValue() == PickValue.ALL_NON_NULL && stepInput.valueFrom() == null) {
+                run.inputs().stream().filter(p -> p.id().equals(i.id) && !holdsArray(p.type())).findFirst()
+                        .ifPresent(p -> {
+                            throw CwlException.malformed("pickValue all_non_null always gives an array, but input '"
+                                    + p.id() + "' of the step's process has type " + p.type(), i.path + ".pickValue",
+                                    i.node.get("pickValue").line());
+                        });
+            }
+            in.add(stepInput);
         }
         List<String> out = new ArrayList<>();
         YamlNode outNode = required(node, "out", e.path);
@@ -256,6 +272,10 @@ public final class WorkflowParser {
             method = WorkflowStep.ScatterMethod.DOTPRODUCT;
         }
         String when = optionalString(node, "when");
+        if (node.get("when") != null && !"v1.2".equals(cwlVersion)) {
+            throw CwlException.malformed("'when' (conditional steps) is CWL v1.2, and this document says cwlVersion "
+                    + cwlVersion, e.path + ".when", node.get("when").line());
+        }
         return new WorkflowStep(e.id, in, out, run, scatter, scatter.isEmpty() ? null : method, when);
     }
 
@@ -272,7 +292,7 @@ public final class WorkflowParser {
         }
         String valueFrom = optionalString(node, "valueFrom");
         return new StepInput(e.id, sources(node.get("source"), e.path + ".source", workflowId), linkMerge(node, e.path),
-                pickValue(node, e.path), dflt, valueFrom);
+                pickValue(node, e.path), dflt, valueFrom, flag(node, "loadContents", e.path));
     }
 
     private CwlProcess run(YamlNode node, String path, List<YamlNode> requirements, List<YamlNode> hints) {
@@ -567,6 +587,12 @@ public final class WorkflowParser {
         return merge;
     }
 
+    /** Whether a value of this type may be an array: an array, Any, or a union with an array. */
+    private static boolean holdsArray(CwlType type) {
+        return type.isArray() || "Any".equals(type.name())
+                || type.alternatives().stream().anyMatch(WorkflowParser::holdsArray);
+    }
+
     private static PickValue pickValue(YamlNode node, String path) {
         YamlNode p = node.get("pickValue");
         if (p == null || p.isNull()) {
@@ -600,6 +626,19 @@ public final class WorkflowParser {
     private static String optionalString(YamlNode node, String field) {
         YamlNode value = node.get(field);
         return value != null && value.isString() ? (String) value.value() : null;
+    }
+
+    /** An optional boolean field, false when absent; anything but true or false is MALFORMED. */
+    private static boolean flag(YamlNode node, String field, String path) {
+        YamlNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!(v.value() instanceof Boolean b)) {
+            throw CwlException.malformed("'" + field + "' must be true or false, not " + v.describe(),
+                    join(path, field), v.line());
+        }
+        return b;
     }
 
     private static String docText(YamlNode node) {

@@ -413,4 +413,34 @@ class CwlParserTest {
                 "outputs: []"));
         assertTrue(negative.reason().contains("must not be negative"));
     }
+
+    @Test
+    void syntaxOfCwlV12IsRefusedInOlderDocuments() {
+        // invalid_syntax_v10_uses_v12_tool: a {pattern, required} secondaryFiles entry (v1.1) and
+        // coresMin .5 (v1.2) in a v1.0 document
+        CwlException v10 = assertThrows(CwlException.class,
+                () -> conformance("mixed-versions/invalid-tool-v10.cwl"));
+        assertEquals(CwlException.Kind.MALFORMED, v10.kind());
+        assertTrue(v10.getMessage().contains("cwlVersion v1.0"), v10.getMessage());
+        // invalid_syntax_v11_uses_v12_tool: the {pattern, required} form is v1.1, coresMin .5 is not
+        CwlException v11 = assertThrows(CwlException.class,
+                () -> conformance("mixed-versions/invalid-tool-v11.cwl"));
+        assertEquals("requirements.ResourceRequirement.coresMin", v11.path());
+        // the same documents as v1.2, and the valid v1.0 and v1.1 tools, parse
+        CwlParser.parseTool(Fixtures.suiteFile("mixed-versions/invalid-tool-v11.cwl").replace("v1.1", "v1.2"));
+        conformance("mixed-versions/tool-v10.cwl");
+        conformance("mixed-versions/tool-v11.cwl");
+    }
+
+    @Test
+    void conditionalStepsAreRefusedBeforeCwlV12() {
+        // invalid_syntax_v11_uses_v12_workflow: 'when' in a v1.1 workflow
+        String wf = "cwlVersion: v1.1\nclass: Workflow\ninputs: {a: string}\noutputs: []\nsteps:\n  s:\n"
+                + "    in: {x: a}\n    out: []\n    when: $(true)\n    run:\n      class: CommandLineTool\n"
+                + "      inputs: {x: string}\n      outputs: []\n      baseCommand: 'true'\n";
+        CwlException e = assertThrows(CwlException.class, () -> WorkflowParser.parseWorkflow(wf));
+        assertEquals("steps.s.when", e.path());
+        assertTrue(e.getMessage().contains("cwlVersion v1.1"), e.getMessage());
+        assertEquals(1, WorkflowParser.parseWorkflow(wf.replace("v1.1", "v1.2")).steps().size());
+    }
 }

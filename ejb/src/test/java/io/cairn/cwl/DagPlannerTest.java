@@ -260,6 +260,76 @@ class DagPlannerTest {
         assertEquals(Map.of("n", 42), plan.outputs());
     }
 
+    /** An ExpressionTool that returns its int input as output n. */
+    private static final String PASS_INT = "class: ExpressionTool\nrequirements: {InlineJavascriptRequirement: {}}\n"
+            + "inputs:\n  n: int\noutputs:\n  n: int\nexpression: \"$({'n': inputs.n})\"\n";
+
+    private static Map<String, Object> loadedThroughValueFrom(String inputDecl, String stepInputExtra, String text,
+                                                              java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path blob = dir.resolve("blob");
+        java.nio.file.Files.writeString(blob, text);
+        Workflow wf = wf("requirements: {StepInputExpressionRequirement: {}, InlineJavascriptRequirement: {}}\n"
+                        + "inputs:\n  f: " + inputDecl + "\noutputs:\n  n:\n    type: int\n    outputSource: p/n\n",
+                "  p:\n    in:\n      n:\n        source: f\n" + stepInputExtra
+                        + "        valueFrom: $(parseInt(self.contents))\n    out: [n]\n    run:\n" + indent(PASS_INT, 6));
+        Map<String, Object> file = Map.of("class", "File", "location", "/api/v1/files/x", "basename", "n.txt");
+        return DagPlanner.plan(wf, JobInputs.resolve(wf.inputs(), Map.of("f", file)), Map.of(),
+                DagPlanner.JAVASCRIPT, f -> blob).outputs();
+    }
+
+    @Test
+    void aWorkflowInputWithLoadContentsIsLoadedBeforeValueFrom(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // workflow_input_loadContents_without_inputBinding, workflow_input_inputBinding_loadContents
+        assertEquals(Map.of("n", 42), loadedThroughValueFrom("{type: File, loadContents: true}", "", "42\n", dir));
+        assertEquals(Map.of("n", 7), loadedThroughValueFrom("{type: File, inputBinding: {loadContents: true}}", "",
+                "7\n", dir));
+    }
+
+    @Test
+    void aStepInputWithLoadContentsIsLoadedBeforeValueFrom(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // workflow_step_in_loadContents
+        assertEquals(Map.of("n", 13), loadedThroughValueFrom("File", "        loadContents: true\n", "13\n", dir));
+        // without loadContents self.contents is undefined: parseInt gives NaN, which is no int
+        CwlException e = assertThrows(CwlException.class, () -> loadedThroughValueFrom("File", "", "13\n", dir));
+        assertTrue(e.getMessage().contains("int"), e.getMessage());
+    }
+
+    @Test
+    void allNonNullIntoAParameterThatIsNoArrayIsRefused() {
+        // all_non_null_multi_with_non_array_output (_nojs): the output's type is string
+        CwlException out = assertThrows(CwlException.class, () -> wf(
+                "inputs:\n  a: string\n  b: string\noutputs:\n  o:\n    type: string\n"
+                        + "    outputSource: [s/out, b]\n    pickValue: all_non_null\n"
+                        + "requirements: {MultipleInputFeatureRequirement: {}}\n",
+                step("s", "      x: a\n", "")));
+        assertEquals("outputs.o.pickValue", out.path());
+        assertTrue(out.getMessage().contains("always gives an array"), out.getMessage());
+        // the same into a step input of type string
+        CwlException in = assertThrows(CwlException.class, () -> wf(
+                "inputs:\n  a: string\n  b: string\noutputs: []\nrequirements: {MultipleInputFeatureRequirement: {}}\n",
+                step("s", "      x:\n        source: [a, b]\n        pickValue: all_non_null\n", "")));
+        assertTrue(in.getMessage().contains("input 'x'"), in.getMessage());
+        // an array type, or Any, takes it
+        assertEquals(List.of("o"), wf("inputs:\n  a: string\n  b: string\noutputs:\n  o:\n    type: string[]\n"
+                + "    outputSource: [s/out, b]\n    pickValue: all_non_null\n"
+                + "requirements: {MultipleInputFeatureRequirement: {}}\n",
+                step("s", "      x: a\n", "")).outputs().stream().map(WorkflowOutput::id).toList());
+    }
+
+    @Test
+    void valueFromSeesNamerootAndNameextOfAFileThatNoToolStagedYet() {
+        // nameroot_nameext_generated: the workflow input File has only location and basename
+        Workflow wf = wf("requirements: {StepInputExpressionRequirement: {}}\ninputs:\n  f: File\noutputs: []\n",
+                step("root", "      x:\n        source: f\n        valueFrom: $(self.nameroot)\n", "")
+                        + step("ext", "      x:\n        source: f\n        valueFrom: $(inputs.x.nameext)\n", ""));
+        Map<String, Object> file = Map.of("class", "File", "location", "/api/v1/files/7", "basename", "whale.tar.gz");
+        DagPlanner.Plan plan = DagPlanner.plan(wf, JobInputs.resolve(wf.inputs(), Map.of("f", file)), Map.of());
+        assertEquals(Map.of("x", "whale.tar"), plan.ready().get(0).inputs());
+        assertEquals(Map.of("x", ".gz"), plan.ready().get(1).inputs());
+    }
+
     @Test
     void aProcessOnItsOwnRunsAsAWorkflowOfOneStep() {
         CwlProcess et = WorkflowParser.parseProcess("cwlVersion: v1.2\nclass: ExpressionTool\n"

@@ -95,4 +95,13 @@ class InitialWorkDirTest {
                 "d", map("class", "Directory", "path", "/out/d", "listing",
                         List.of(map("class", "File", "path", "/out/d/x.txt"))), "n", 1), moved);
     }
+
+    @Test
+    void aStringFromAnExpressionKeepsTheWhitespaceAroundIt() {
+        // escaping_expression_no_extra_quotes: entry "${return 'quote "' + inputs.quote + '"'}\n"
+        List<InitialWorkDir.Entry> e = entries(conformance("string-interpolation/js-quote.cwl"), Map.of());
+        assertEquals("file.txt", e.get(0).name());
+        assertEquals("quote \"Hello\"\n", e.get(0).contents());
+        assertEquals("set -xe\ncat file.txt\n", e.get(1).contents());
+    }
 }

@@ -308,4 +308,17 @@ class OutputCollectorTest {
                         + "' is outside the output directory; refusing it",
                 "outputs.e: the captured stderr file 'adir' is not a regular file"), e.errors());
     }
+
+    @Test
+    void withOutputEvalAGlobOfTheOutputDirectoryFeedsAFileOutput() throws IOException {
+        // listing_outputBinding_loadListing: glob '.', loadListing, outputEval picks file2
+        touch("file1", "file2", "file3");
+        Map<String, Object> out = collect(Fixtures.suiteFile("listing_shallow3.cwl"), Map.of());
+        assertEquals("file2", ((Map<?, ?>) out.get("out")).get("basename"));
+        assertEquals(outdir.resolve("file2").toString(), ((Map<?, ?>) out.get("out")).get("path"));
+        // without outputEval, '.' is no File
+        CwlException e = failure(tool("baseCommand: x", "inputs: []",
+                "outputs: {out: {type: File, outputBinding: {glob: .}}}"), Map.of());
+        assertTrue(e.getMessage().contains("names the output directory itself"), e.getMessage());
+    }
 }

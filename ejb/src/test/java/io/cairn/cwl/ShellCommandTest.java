@@ -59,4 +59,17 @@ class ShellCommandTest {
         assertEquals("a/b.c-d_e", CommandLineBuilder.shellQuote("a/b.c-d_e"));
         assertEquals("'*'", CommandLineBuilder.shellQuote("*"));
     }
+
+    @Test
+    void fieldsOfARecordWithoutBindingSortAmongTheArguments() {
+        // record_output_binding: irec has no inputBinding; its fields sit at positions 2 and 6,
+        // between the arguments at 1, 3, 4, 5 and 7
+        CommandLineTool tool = Fixtures.conformance("record-output.cwl");
+        Map<String, Object> job = Map.of("irec", Map.of(
+                "ifoo", Map.of("class", "File", "location", "whale.txt"),
+                "ibar", Map.of("class", "File", "location", "hello.txt")));
+        Map<String, Object> staged = Fixtures.stage(JobInputs.resolve(tool, job));
+        assertEquals(List.of("/bin/sh", "-c", "cat /staged/whale.txt > foo && cat /staged/hello.txt > bar"),
+                CommandLineBuilder.build(tool, staged, Fixtures.RUNTIME).argv());
+    }
 }

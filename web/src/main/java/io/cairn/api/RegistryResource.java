@@ -50,7 +50,18 @@ public abstract class RegistryResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response register(@QueryParam("name") String name, String document) {
-        ToolCatalog.Registration registration = catalog.register(kind(), name, document);
+        ToolCatalog.Registration registration;
+        try {
+            registration = catalog.register(kind(), name, document);
+        } catch (jakarta.ejb.EJBException e) {
+            if (!rolledBack(e)) {
+                throw e;
+            }
+            // Two first registrations of one name at once: both inserted the name, the later
+            // commit failed on its key. Now the name exists, and a second attempt adds to it (or
+            // finds the same content).
+            registration = catalog.register(kind(), name, document);
+        }
         ToolVersion version = registration.version();
         URI location = uri.getBaseUriBuilder().path("v1/" + segment() + "/{name}/versions/{version}")
                 .build(version.getToolName(), version.getVersion());
@@ -58,6 +69,15 @@ public abstract class RegistryResource {
         return registration.created()
                 ? Response.created(location).entity(body).build()
                 : Response.ok(body).location(location).build();
+    }
+
+    private static boolean rolledBack(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof jakarta.transaction.RollbackException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @GET

@@ -420,7 +420,7 @@ public class WorkflowExecutor {
             }
         }
         return DagPlanner.plan(wf, inputs, finished, DagPlanner.JAVASCRIPT,
-                file -> files.blob(files.resolve(String.valueOf(file.get("location")), "an ExpressionTool input")));
+                file -> files.blob(files.resolve(String.valueOf(file.get("location")), "a File to load (loadContents)")));
     }
 
     private static CacheKey cacheKey(StepRun step) {

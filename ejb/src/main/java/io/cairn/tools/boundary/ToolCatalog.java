@@ -72,6 +72,14 @@ public class ToolCatalog {
             em.persist(entry);
         } else if (!kind.equals(entry.getKind())) {
             throw Problem.conflict("the name '" + name + "' is taken by a " + entry.getKind() + "; choose another name");
+        } else {
+            // the lock waited for any registration of this name running at the same time: it
+            // may have added this very content since the check above
+            same = em.createNamedQuery(ToolVersion.BY_NAME_AND_HASH, ToolVersion.class)
+                    .setParameter("name", name).setParameter("sha256", sha256).getResultList();
+            if (!same.isEmpty()) {
+                return new Registration(same.get(0), false);
+            }
         }
         ToolVersion version = new ToolVersion(name, kind, entry.nextVersion(), sha256, tool.label(), document);
         em.persist(version);
