@@ -2,6 +2,7 @@ package io.cairn.portal;
 
 import io.cairn.cwl.CwlType;
 import io.cairn.cwl.InputParameter;
+import io.cairn.cwl.ParameterReferences;
 import io.cairn.platform.JsonValues;
 import java.io.Serializable;
 import java.util.List;
@@ -35,6 +36,7 @@ public class InputField implements Serializable {
     private final boolean required;
     private final String hint;
     private final String placeholder;
+    private final String format;
     private String text;
     private boolean flag;
     private transient UploadedFile upload;
@@ -43,6 +45,9 @@ public class InputField implements Serializable {
     InputField(InputParameter input) {
         CwlType type = input.type();
         this.id = input.id();
+        // uploads are tagged with the parameter's format (the first, when it declares several), which Cairn checks
+        this.format = input.format().stream().filter(f -> !ParameterReferences.mayContainReferences(f)).findFirst()
+                .orElse(null);
         this.typeName = type.toString();
         boolean array = "array".equals(type.name());
         this.scalar = array ? type.items().name() : type.name();
@@ -65,6 +70,9 @@ public class InputField implements Serializable {
             help.append(input.doc()).append(' ');
         }
         help.append(required ? "Required." : defaultValue != null ? "Default: " + JsonValues.write(defaultValue) + "." : "Optional.");
+        if (format != null) {
+            help.append(" Uploads are given the format ").append(format).append('.');
+        }
         this.hint = help.toString();
         this.placeholder = defaultValue == null ? scalar : JsonValues.write(defaultValue);
         if (kind == Kind.BOOLEAN && defaultValue instanceof Boolean b) {
@@ -73,6 +81,11 @@ public class InputField implements Serializable {
         if (kind == Kind.LIST && defaultValue instanceof List<?> list) {
             text = String.join("\n", list.stream().map(String::valueOf).toList());
         }
+    }
+
+    /** The format uploads for this input are given, or null. */
+    public String getFormat() {
+        return format;
     }
 
     public String getId() {

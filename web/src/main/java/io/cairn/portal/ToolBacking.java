@@ -128,13 +128,13 @@ public class ToolBacking implements Serializable {
                 return field.isFlag();
             case FILE:
                 return field.getUpload() == null || field.getUpload().getSize() == 0 && blank(field.getUpload().getFileName())
-                        ? null : store(field.getUpload());
+                        ? null : store(field.getUpload(), field.getFormat());
             case FILES:
                 if (field.getUploads() == null || field.getUploads().getFiles().isEmpty()) {
                     return null;
                 }
                 List<Object> stored = new ArrayList<>();
-                field.getUploads().getFiles().forEach(f -> stored.add(store(f)));
+                field.getUploads().getFiles().forEach(f -> stored.add(store(f, field.getFormat())));
                 return stored;
             case LIST:
                 if (blank(field.getText())) {
@@ -152,12 +152,15 @@ public class ToolBacking implements Serializable {
         }
     }
 
-    private Map<String, Object> store(UploadedFile upload) {
+    private Map<String, Object> store(UploadedFile upload, String format) {
         try (InputStream in = upload.getInputStream()) {
             StoredFile stored = files.store(in, FileStore.checkBasename(upload.getFileName()));
             Map<String, Object> file = new LinkedHashMap<>();
             file.put("class", "File");
             file.put("location", FileStore.location(stored));
+            if (format != null) {
+                file.put("format", format);
+            }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
