@@ -371,7 +371,10 @@ final class LocalBackend implements Backend {
             if (shutdown) {
                 return new PoolStatus(KIND, false, slots, 0, 0, "the backend of pool " + poolName + " is shut down");
             }
+            // a slot freed here goes to the next queued task at once: the late exit event of the process finds its
+            // task settled and starts nothing (without this the queue stalled for good)
             reapVanished();
+            startQueued();
             return new PoolStatus(KIND, true, slots, running.size(), queue.size(), "local processes on " + host);
         } catch (RuntimeException e) {
             return new PoolStatus(KIND, false, slots, 0, 0, String.valueOf(e.getMessage()));
