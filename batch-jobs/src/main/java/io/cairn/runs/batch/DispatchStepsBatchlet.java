@@ -222,6 +222,7 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 waitMs = Math.max(1, Math.min(waitMs, Duration.between(now, wakeAt).toMillis()));
             }
             Map<String, TaskStatus> ended = new LinkedHashMap<>();
+            Map<String, TaskStatus> started = new LinkedHashMap<>();
             boolean failed = false;
             try (ComputeConnection connection = gateway.connect(pool)) {
                 // returns at the first end (the pool signals it), or after the pause
@@ -235,8 +236,7 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                     if (status.state().isTerminal()) {
                         ended.put(stepId, status);
                     } else if (status.state() == TaskState.RUNNING && seenRunning.add(stepId)) {
-                        // only the change is written
-                        executor.observe(stepId, status);
+                        started.put(stepId, status); // only the change is written
                     }
                 }
             } catch (ComputeException e) {
@@ -248,6 +248,10 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 }
                 failed = true;
                 sleep(MAX_PAUSE_MS);
+            }
+            if (!started.isEmpty()) {
+                // what one look found started, in one transaction; an instance that also ended is left to its end
+                executor.observe(started);
             }
             if (unanswered && !failed) {
                 LOG.info(() -> "run " + runId + ": pool " + pool + " answers again");

@@ -321,6 +321,11 @@ public class WorkflowExecutor {
         }
     }
 
+    /** {@link #observe} for several step instances, in one transaction (what one look at the pool found). */
+    public void observe(Map<String, TaskStatus> statuses) {
+        statuses.forEach(this::observe);
+    }
+
     /**
      * Opens a failed or canceled workflow run again: its failed and canceled step instances will
      * run again, the finished ones are kept.

@@ -58,7 +58,8 @@ import java.util.stream.Stream;
  *
  * <p>Each task runs as {@code setsid /bin/sh -c WRAPPER cairn-task <controlDir> <pwd> <command...>}: a session of
  * its own (so a cancel kills the whole tree and a server crash does not), whose fixed wrapper script runs the
- * command without interpreting it and then records the exit code in the task's control folder. Everything the
+ * command without interpreting it and then records the exit code in the task's control folder (one {@code write} of
+ * the shell's builtin {@code printf}, no extra process; a reader takes the code only with its closing newline). Everything the
  * backend knows lives in the state folder ({@link TaskFolder} per task, plus a task-id index), so a backend created
  * later on the same folder adopts running and queued tasks. A file lock keeps two backends off one state folder.
  *
@@ -82,7 +83,7 @@ final class LocalBackend implements Backend {
             "case $2 in -) unset PWD ;; *) PWD=${2#=}; export PWD ;; esac",
             "( shift 2; exec \"$@\" )",
             "set -- \"$1\" \"$?\"",
-            "printf '%s\\n' \"$2\" > \"$1/exit.tmp\" && /bin/mv -f \"$1/exit.tmp\" \"$1/exit\"",
+            "printf '%s\\n' \"$2\" > \"$1/exit\"",
             "exit \"$2\"");
 
     static final String VANISHED = "process vanished without an exit code";
@@ -93,6 +94,16 @@ final class LocalBackend implements Backend {
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
     /** How often a waiting caller looks again if no exit event arrived (a safety net only). */
     private static final long AWAIT_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Terminal statuses kept in memory (see {@link #ended}). */
+    private static final int ENDED_KEPT = 20_000;
+
+    /**
+     * A task this backend started: its process (the JDK reaps it and knows when it ended, without a look at /proc),
+     * what its control folder records of the start, and when the pid counter was read at its start.
+     */
+    private record Launch(Process process, TaskFolder.Started started, long pidReadAt) {
+    }
 
     /** The pool's configuration as the backend needs it. */
     record Settings(String poolName, int slots, Path stateDir) {
@@ -117,6 +128,21 @@ final class LocalBackend implements Backend {
     /** Tasks waiting for a slot, oldest first; a set, so that the status of a queued task costs no scan. */
     private final LinkedHashSet<String> queue = new LinkedHashSet<>();
     private final Map<String, ProcessHandle> running = new HashMap<>();
+    /**
+     * What this backend holds in memory of its tasks, so that the exit path and status calls need not read the
+     * control folders back (the folders stay the record; an adopting backend reads them): the specs of queued tasks
+     * submitted here, the launch of each task started here, and the terminal statuses read so far (a terminal
+     * status never changes; the most recent {@link #ENDED_KEPT} are kept).
+     */
+    private final Map<String, TaskSpec> queuedSpecs = new HashMap<>();
+    private final Map<String, Launch> launches = new HashMap<>();
+    private final Map<String, TaskStatus> ended = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TaskStatus> eldest) {
+            return size() > ENDED_KEPT;
+        }
+    };
+    private final PidCounter pids = new PidCounter(ProcStat.pidMax());
     private long nextSequence;
     private boolean shutdown;
 
@@ -188,6 +214,7 @@ final class LocalBackend implements Backend {
             }
             index.put(spec.taskId(), id);
             queue.add(id);
+            queuedSpecs.put(id, spec);
             LOG.fine(() -> "pool " + poolName + ": task " + spec.taskId() + " submitted as " + id);
             startQueued();
             changed.signalAll();
@@ -342,6 +369,7 @@ final class LocalBackend implements Backend {
             } catch (IOException e) {
                 throw new ComputeException("cannot cancel task " + backendId + ": " + e.getMessage(), e);
             }
+            finished(folder); // remembered: CANCELED from now on, though the process may take a moment to die
             LOG.fine(() -> "pool " + poolName + ": task " + backendId + " canceled"
                     + (wasQueued ? " before it started" : ""));
             changed.signalAll();
@@ -418,6 +446,15 @@ final class LocalBackend implements Backend {
             // only tasks not ended are queued (a cancel takes its task out first): nothing to read
             return TaskStatus.of(TaskState.QUEUED);
         }
+        TaskStatus known = ended.get(backendId);
+        if (known != null) {
+            settle(backendId);
+            return known;
+        }
+        Launch launch = launches.get(backendId);
+        if (launch != null && launch.process().isAlive()) {
+            return new TaskStatus(TaskState.RUNNING, null, null, launch.started().startedAt(), null);
+        }
         TaskFolder folder = folder(backendId);
         if (folder == null) {
             return TaskStatus.lost("unknown task " + backendId);
@@ -449,8 +486,22 @@ final class LocalBackend implements Backend {
         return done;
     }
 
+    /** {@link #readFinished}, remembered once it is known. */
+    private TaskStatus finished(TaskFolder folder) {
+        String backendId = folder.dir().getFileName().toString();
+        TaskStatus known = ended.get(backendId);
+        if (known != null) {
+            return known;
+        }
+        TaskStatus status = readFinished(folder);
+        if (status != null) {
+            ended.put(backendId, status);
+        }
+        return status;
+    }
+
     /** The terminal status the control folder records, or {@code null}. Cancel wins over an exit code. */
-    private static TaskStatus finished(TaskFolder folder) {
+    private static TaskStatus readFinished(TaskFolder folder) {
         Instant canceled = folder.canceledAt();
         TaskFolder.Started started = folder.started();
         Instant startedAt = started == null ? null : started.startedAt();
@@ -524,6 +575,7 @@ final class LocalBackend implements Backend {
     private void settle(String backendId) {
         if (running.remove(backendId) != null) {
             killLeftovers(backendId);
+            launches.remove(backendId);
             changed.signalAll();
             startQueued();
         }
@@ -534,19 +586,21 @@ final class LocalBackend implements Backend {
      * zombies where nobody reaps orphans (the JDK counts those as alive).
      */
     private void reapVanished() {
-        List<String> ended = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
         for (Map.Entry<String, ProcessHandle> entry : running.entrySet()) {
-            if (!ProcStat.isRunning(entry.getValue())) {
-                ended.add(entry.getKey());
+            Launch launch = launches.get(entry.getKey());
+            if (launch != null ? !launch.process().isAlive() : !ProcStat.isRunning(entry.getValue())) {
+                gone.add(entry.getKey());
             }
         }
-        for (String backendId : ended) {
+        for (String backendId : gone) {
             running.remove(backendId);
             TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
             if (finished(folder) == null) {
                 fail(folder, VANISHED);
             }
             killLeftovers(backendId);
+            launches.remove(backendId);
             changed.signalAll();
         }
     }
@@ -555,7 +609,10 @@ final class LocalBackend implements Backend {
         TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
         Process process = null;
         try {
-            TaskSpec spec = folder.read().spec();
+            TaskSpec spec = queuedSpecs.remove(backendId);
+            if (spec == null) {
+                spec = folder.read().spec(); // adopted from an earlier backend's queue
+            }
             Path workDir = Path.of(spec.workDir());
             Files.createDirectories(workDir);
             File stdout = createParents(Path.of(spec.stdout()));
@@ -574,9 +631,13 @@ final class LocalBackend implements Backend {
             folder.markStarting();
             Instant startedAt = Instant.now();
             process = builder.start();
+            long pidReadAt = System.nanoTime();
+            pids.observe(process.pid(), pidReadAt);
             Instant processStart = process.info().startInstant().orElse(null);
-            folder.markStarted(new TaskFolder.Started(process.pid(), processStart, startedAt));
+            TaskFolder.Started started = new TaskFolder.Started(process.pid(), processStart, startedAt);
+            folder.markStarted(started);
             running.put(backendId, process.toHandle());
+            launches.put(backendId, new Launch(process, started, pidReadAt));
             watch(backendId, process.onExit());
             limitTime(backendId, spec.timeLimitSeconds(), startedAt);
             long pid = process.pid();
@@ -614,6 +675,7 @@ final class LocalBackend implements Backend {
             target = started == null ? null : liveProcess(started);
             try {
                 folder.markTimedOut(limitSeconds, Instant.now());
+                finished(folder);
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "pool " + poolName + ": cannot record the time-out of task " + backendId, e);
                 return;
@@ -709,8 +771,18 @@ final class LocalBackend implements Backend {
      * and are no longer below one that stayed cannot be found.
      */
     private void killLeftovers(String backendId) {
-        TaskFolder.Started started = new TaskFolder(tasksDir.resolve(backendId)).started();
-        List<ProcStat.Entry> members = started == null ? List.of() : leftovers(started);
+        Launch launch = launches.get(backendId);
+        TaskFolder.Started started = launch != null ? launch.started()
+                : new TaskFolder(tasksDir.resolve(backendId)).started();
+        long lowest = 0;
+        if (launch != null) {
+            long last = ProcStat.lastPid();
+            pids.observe(last, System.nanoTime());
+            if (last >= started.pid() && pids.unwrappedSince(launch.pidReadAt())) {
+                lowest = started.pid(); // no member can have a lower pid: read only the stat files from there up
+            }
+        }
+        List<ProcStat.Entry> members = started == null ? List.of() : leftovers(started, lowest);
         if (members.isEmpty()) {
             return;
         }
@@ -742,6 +814,11 @@ final class LocalBackend implements Backend {
      * started before the wrapper cannot be in a session the wrapper created.
      */
     static List<ProcStat.Entry> leftovers(TaskFolder.Started started) {
+        return leftovers(started, 0);
+    }
+
+    /** {@link #leftovers(TaskFolder.Started)} among the pids from {@code lowest} up (0: all). */
+    static List<ProcStat.Entry> leftovers(TaskFolder.Started started, long lowest) {
         long session = started.pid();
         if (session <= 1 || session == ProcessHandle.current().pid() || !ProcStat.available()) {
             return List.of();
@@ -751,7 +828,7 @@ final class LocalBackend implements Backend {
             return List.of();
         }
         List<ProcStat.Entry> members = new ArrayList<>();
-        for (ProcStat.Entry entry : ProcStat.inSession(session)) {
+        for (ProcStat.Entry entry : ProcStat.inSession(session, lowest - 1, Long.MAX_VALUE)) {
             Instant start = ProcessHandle.of(entry.pid()).flatMap(p -> p.info().startInstant()).orElse(null);
             if (started.processStart() == null || start == null || !start.isBefore(started.processStart())) {
                 members.add(entry);

@@ -21,6 +21,8 @@ record ProcStat(char state, long pgrp, long session) {
 
     private static final Path PROC = Path.of("/proc");
     private static final boolean PROC_AVAILABLE = Files.isDirectory(PROC.resolve("self"));
+    private static final Path LAST_PID = PROC.resolve("sys/kernel/ns_last_pid");
+    private static final Path PID_MAX = PROC.resolve("sys/kernel/pid_max");
 
     static Optional<ProcStat> of(long pid) {
         try {
@@ -66,14 +68,25 @@ record ProcStat(char state, long pgrp, long session) {
      * Processes that end while the list is read may be missing or still listed.
      */
     static List<Entry> inSession(long session) {
+        return inSession(session, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * The running processes of a session among those whose pid lies in {@code (above, upTo]}: the caller knows that
+     * no member can have another pid (see {@link PidCounter}), and only those processes' stat files are read. This
+     * server's own process is never read: it cannot be in a task's session, and its stat file, which sums up every
+     * thread of the JVM, is slow to read while the JVM forks.
+     */
+    static List<Entry> inSession(long session, long above, long upTo) {
         List<Entry> members = new ArrayList<>();
         if (!PROC_AVAILABLE) {
             return members;
         }
+        long self = ProcessHandle.current().pid();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
             for (Path entry : entries) {
                 long pid = parsePid(entry.getFileName().toString());
-                if (pid <= 0) {
+                if (pid <= 0 || pid == self || pid <= above || pid > upTo) {
                     continue;
                 }
                 of(pid).filter(stat -> stat.session() == session && stat.running())
@@ -83,6 +96,24 @@ record ProcStat(char state, long pgrp, long session) {
             // /proc vanished or cannot be listed: nothing known
         }
         return members;
+    }
+
+    /** The pid the kernel handed out last in this pid namespace, or -1 where it does not say. */
+    static long lastPid() {
+        return readNumber(LAST_PID);
+    }
+
+    /** The largest pid of this host (after it the kernel starts again from the bottom), or -1 if unknown. */
+    static long pidMax() {
+        return readNumber(PID_MAX);
+    }
+
+    private static long readNumber(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static long parsePid(String name) {

@@ -17,14 +17,15 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The control folder of one task, {@code <stateDir>/tasks/<backendId>/}. Every file is written to a temporary name
- * and moved into place, so a reader never sees half a file:
+ * The control folder of one task, {@code <stateDir>/tasks/<backendId>/}. Every file this class writes goes to a
+ * temporary name and is moved into place, so a reader never sees half a file:
  *
  * <ul>
  *   <li>{@code spec.properties}: the task spec, the submission order and time;</li>
  *   <li>{@code starting}: the backend began to start the process;</li>
  *   <li>{@code started.properties}: pid, the process's start instant (defends against pid reuse) and start time;</li>
- *   <li>{@code exit}: the exit code, written by the task's wrapper shell when the command ends;</li>
+ *   <li>{@code exit}: the exit code and a newline, written in place by the task's wrapper shell when the command
+ *       ends (the one file not moved into place);</li>
  *   <li>{@code canceled}: the task was canceled (wins over an exit code);</li>
  *   <li>{@code failed.properties}: why the backend lost the task.</li>
  * </ul>
@@ -114,10 +115,15 @@ final class TaskFolder {
         }
     }
 
-    /** The exit code the wrapper recorded, or {@code null} if the command has not ended on its own. */
+    /**
+     * The exit code the wrapper recorded, or {@code null} if the command has not ended on its own. The wrapper writes
+     * the file in place (no temporary file and rename, which would cost a process per task); a code counts only
+     * with its closing newline, so a file caught between its creation and the write reads as not yet there.
+     */
     Integer exitCode() {
         try {
-            return Integer.valueOf(Files.readString(dir.resolve(EXIT), StandardCharsets.US_ASCII).trim());
+            String content = Files.readString(dir.resolve(EXIT), StandardCharsets.US_ASCII);
+            return content.endsWith("\n") ? Integer.valueOf(content.trim()) : null;
         } catch (IOException | NumberFormatException e) {
             return null;
         }

@@ -71,4 +71,19 @@ class TaskFolderTest {
         assertEquals(false, read.imageRequired());
         assertEquals(90, read.timeLimitSeconds());
     }
+
+    @Test
+    void anExitCodeCountsOnlyWithItsClosingNewline() throws IOException {
+        TaskFolder folder = new TaskFolder(root.resolve("task"));
+        java.nio.file.Files.createDirectories(folder.dir());
+        Path exit = folder.dir().resolve(TaskFolder.EXIT);
+
+        assertNull(folder.exitCode(), "no file yet");
+        java.nio.file.Files.writeString(exit, "");
+        assertNull(folder.exitCode(), "created by the wrapper's redirection, not yet written");
+        java.nio.file.Files.writeString(exit, "13");
+        assertNull(folder.exitCode(), "a write without its newline is not taken");
+        java.nio.file.Files.writeString(exit, "13\n");
+        assertEquals(13, folder.exitCode());
+    }
 }
