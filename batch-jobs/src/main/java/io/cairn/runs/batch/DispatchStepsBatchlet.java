@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,6 +52,14 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
     private static final long MAX_PAUSE_MS = 250;
     /** Step instances staged in one transaction and submitted on one connection. */
     private static final int ROUND = 100;
+    /**
+     * How long the ends of a wide step are gathered before they are recorded in one transaction. The pool keeps its
+     * slots busy from its own queue meanwhile; an end that can change the plan (a failure, the last instance of a
+     * step) is recorded at once.
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    /** At most this many ends go into one transaction. */
+    private static final int GATHER_MAX = 200;
 
     @Inject
     @BatchProperty
@@ -170,7 +179,7 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 continue;
             }
             if (!running.isEmpty()) {
-                Map<String, RunState> ended = waitForAnEnd(pool, running, wakeAt);
+                Map<String, RunState> ended = waitForAnEnd(pool, running, wakeAt, unfinished);
                 if (ended == null) {
                     // a retry is due, a cancel or stop was asked
                     plan = true;
@@ -202,26 +211,37 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
     }
 
     /**
-     * Waits until at least one of the running instances has ended and records the ends, in one transaction.
+     * Waits until at least one of the running instances has ended and records the ends, in one transaction. Ends
+     * that cannot change the plan (completed instances of a step that has more running) are gathered for up to
+     * {@link #GATHER_NANOS} first, so that a wide scatter records its ends in a few transactions, not one each.
      *
      * @return the state each ended instance is in now, or null when a retry is due ({@code wakeAt}, may be null),
      *         a cancel or a stop was asked before any ended
      */
-    private Map<String, RunState> waitForAnEnd(String pool, List<WorkflowExecutor.Running> running, Instant wakeAt) {
+    private Map<String, RunState> waitForAnEnd(String pool, List<WorkflowExecutor.Running> running, Instant wakeAt,
+            UnfinishedSteps unfinished) {
         long checkStopAt = System.nanoTime() + settings.pollSeconds() * 1_000_000_000L;
         boolean unanswered = false;
         Map<String, String> stepOf = new HashMap<>();
         running.forEach(r -> stepOf.put(r.backendId(), r.stepId()));
+        Map<String, TaskStatus> ended = new LinkedHashMap<>();
+        long gatherUntil = 0;
         while (!stopRequested) {
             Instant now = Instant.now();
             if (wakeAt != null && !now.isBefore(wakeAt)) {
-                return null;
+                return ended.isEmpty() ? null : record(ended);
             }
             long waitMs = MAX_PAUSE_MS;
             if (wakeAt != null) {
                 waitMs = Math.max(1, Math.min(waitMs, Duration.between(now, wakeAt).toMillis()));
             }
-            Map<String, TaskStatus> ended = new LinkedHashMap<>();
+            if (!ended.isEmpty()) {
+                long left = gatherUntil - System.nanoTime();
+                if (left <= 0) {
+                    return record(ended);
+                }
+                waitMs = Math.max(1, Math.min(waitMs, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
             Map<String, TaskStatus> started = new LinkedHashMap<>();
             boolean failed = false;
             try (ComputeConnection connection = gateway.connect(pool)) {
@@ -235,6 +255,7 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                     }
                     if (status.state().isTerminal()) {
                         ended.put(stepId, status);
+                        stepOf.remove(entry.getKey()); // not asked for again while more ends are gathered
                     } else if (status.state() == TaskState.RUNNING && seenRunning.add(stepId)) {
                         started.put(stepId, status); // only the change is written
                     }
@@ -258,8 +279,15 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 unanswered = false;
             }
             if (!ended.isEmpty()) {
-                seenRunning.removeAll(ended.keySet());
-                return executor.finishSteps(ended);
+                if (gatherUntil == 0) {
+                    gatherUntil = System.nanoTime() + GATHER_NANOS;
+                }
+                boolean mayChangePlan = ended.values().stream().anyMatch(status -> status.state() != TaskState.COMPLETE)
+                        || unfinished == null || unfinished.wouldEndAStep(ended.keySet());
+                if (mayChangePlan || stepOf.isEmpty() || ended.size() >= GATHER_MAX) {
+                    return record(ended);
+                }
+                continue;
             }
             if (System.nanoTime() > checkStopAt) {
                 if (executor.state(runId) == RunState.CANCELING) {
@@ -268,7 +296,12 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 checkStopAt = System.nanoTime() + settings.pollSeconds() * 1_000_000_000L;
             }
         }
-        return null;
+        return ended.isEmpty() ? null : record(ended); // a stop request: what ended before it is kept
+    }
+
+    private Map<String, RunState> record(Map<String, TaskStatus> ended) {
+        seenRunning.removeAll(ended.keySet());
+        return executor.finishSteps(ended);
     }
 
     @Override

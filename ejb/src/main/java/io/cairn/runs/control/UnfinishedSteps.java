@@ -48,6 +48,21 @@ public final class UnfinishedSteps {
         return stepDone;
     }
 
+    /**
+     * Whether taking these ended instances off would end a step (or they are not known here), without taking them
+     * off: the dispatcher records ends in batches, but not past one that may make other steps ready.
+     */
+    public boolean wouldEndAStep(Collection<String> stepIds) {
+        Map<String, Integer> ending = new HashMap<>();
+        for (String id : stepIds) {
+            String step = stepOf.get(id);
+            if (step == null || ending.merge(step, 1, Integer::sum) >= left.getOrDefault(step, 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The step of an instance key: the key without its trailing {@code [i]} parts. */
     static String step(String key) {
         int end = key.length();

@@ -58,4 +58,16 @@ class UnfinishedStepsTest {
         assertTrue(steps.end(List.of("x")));
         assertTrue(steps.end(List.of("y")));
     }
+
+    @Test
+    void wouldEndAStepLooksAheadWithoutTakingAnythingOff() {
+        UnfinishedSteps steps = new UnfinishedSteps(Map.of("a0", "a[0]", "a1", "a[1]", "a2", "a[2]", "b0", "b[0]"));
+
+        assertFalse(steps.wouldEndAStep(List.of("a0", "a1")));
+        assertTrue(steps.wouldEndAStep(List.of("a0", "a1", "a2")), "the last three of a");
+        assertTrue(steps.wouldEndAStep(List.of("b0")), "the only one of b");
+        assertTrue(steps.wouldEndAStep(List.of("zz")), "unknown here");
+        assertFalse(steps.end(List.of("a0", "a1")), "nothing was taken off by the looks");
+        assertTrue(steps.wouldEndAStep(List.of("a2")));
+    }
 }

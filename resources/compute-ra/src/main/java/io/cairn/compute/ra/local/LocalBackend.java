@@ -142,7 +142,7 @@ final class LocalBackend implements Backend {
             return size() > ENDED_KEPT;
         }
     };
-    private final PidCounter pids = new PidCounter(ProcStat.pidMax());
+    private final PidCounter pids = new PidCounter(ProcStat.pidMax(), ProcStat.onlineCpus());
     private long nextSequence;
     private boolean shutdown;
 

@@ -10,17 +10,20 @@ import java.util.concurrent.TimeUnit;
  * member of a task's session was created after the task's wrapper, so while the counter has not wrapped since the
  * wrapper got pid {@code P}, every member has a pid in {@code [P, last]}. The pool reads the counter as it works: the
  * pid of each process it starts, and {@code ns_last_pid} before each such search. Readings that never went down and
- * were never further apart than the time the kernel needs to hand out every pid once (at a rate no host reaches,
- * {@link #MAX_PIDS_PER_SECOND}) prove that it did not wrap in between: to come back above an earlier reading, it
- * would have had to hand out all pids in one gap. Any other case (a reading lower than the one before, a long gap, a
+ * were never further apart than the time the kernel needs to hand out every pid once (at a rate no CPU reaches,
+ * {@link #MAX_PIDS_PER_CPU_SECOND}, times the host's CPUs) prove that it did not wrap in between: to come back
+ * above an earlier reading, it would have had to hand out all pids in one gap. Any other case (a reading lower than the one before, a long gap, a
  * task adopted from an earlier server) answers "unknown", and the caller reads all of /proc as before.
  *
  * <p>Not thread-safe; the backend calls it under its lock.
  */
 final class PidCounter {
 
-    /** More pids (processes and threads together) than any host hands out in one second. */
-    static final long MAX_PIDS_PER_SECOND = 2_000_000;
+    /**
+     * More pids (processes and threads together) than one CPU hands out in a second: creating a thread costs the
+     * kernel well over 4 microseconds.
+     */
+    static final long MAX_PIDS_PER_CPU_SECOND = 250_000;
     /** The kernel starts again from here after pid_max. */
     private static final long FIRST_AFTER_WRAP = 300;
 
@@ -30,11 +33,16 @@ final class PidCounter {
     /** When the current run of readings (none lower than the one before, no gap too long) began. */
     private long runSince;
 
-    /** @param pidMax the host's pid_max, or -1 if unknown (then nothing is ever proven) */
-    PidCounter(long pidMax) {
+    /**
+     * @param pidMax the host's pid_max, or -1 if unknown (then nothing is ever proven)
+     * @param cpus   the host's CPUs (all of them, not the share this server may use: other containers of the host
+     *               can take pids of this namespace)
+     */
+    PidCounter(long pidMax, int cpus) {
         long cycle = pidMax - FIRST_AFTER_WRAP;
+        long perSecond = MAX_PIDS_PER_CPU_SECOND * Math.max(1, cpus);
         this.maxGapNanos = cycle <= 0 ? -1
-                : Math.min(TimeUnit.SECONDS.toNanos(1), cycle * TimeUnit.SECONDS.toNanos(1) / MAX_PIDS_PER_SECOND);
+                : Math.min(TimeUnit.SECONDS.toNanos(1), cycle * TimeUnit.SECONDS.toNanos(1) / perSecond);
     }
 
     /** The counter had handed out at least {@code pid} at {@code nanos} ({@link System#nanoTime()}). */

@@ -23,6 +23,7 @@ record ProcStat(char state, long pgrp, long session) {
     private static final boolean PROC_AVAILABLE = Files.isDirectory(PROC.resolve("self"));
     private static final Path LAST_PID = PROC.resolve("sys/kernel/ns_last_pid");
     private static final Path PID_MAX = PROC.resolve("sys/kernel/pid_max");
+    private static final Path CPUS_ONLINE = Path.of("/sys/devices/system/cpu/online");
 
     static Optional<ProcStat> of(long pid) {
         try {
@@ -101,6 +102,23 @@ record ProcStat(char state, long pgrp, long session) {
     /** The pid the kernel handed out last in this pid namespace, or -1 where it does not say. */
     static long lastPid() {
         return readNumber(LAST_PID);
+    }
+
+    /**
+     * The CPUs this host has online ({@code /sys/devices/system/cpu/online}, say {@code 0-63}), at least those this
+     * JVM may use.
+     */
+    static int onlineCpus() {
+        int cpus = 0;
+        try {
+            for (String range : Files.readString(CPUS_ONLINE, StandardCharsets.US_ASCII).trim().split(",")) {
+                String[] ends = range.split("-");
+                cpus += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+            }
+        } catch (IOException | RuntimeException e) {
+            cpus = 0;
+        }
+        return Math.max(cpus, Runtime.getRuntime().availableProcessors());
     }
 
     /** The largest pid of this host (after it the kernel starts again from the bottom), or -1 if unknown. */

@@ -13,7 +13,7 @@ class PidCounterTest {
 
     @Test
     void risingReadingsCloseTogetherProveNoWrap() {
-        PidCounter counter = new PidCounter(32768);
+        PidCounter counter = new PidCounter(32768, 1);
         counter.observe(1000, 0);
         counter.observe(1005, 2 * MS);
         counter.observe(1005, 4 * MS);
@@ -26,7 +26,7 @@ class PidCounterTest {
 
     @Test
     void aLowerReadingMeansTheCounterWrapped() {
-        PidCounter counter = new PidCounter(32768);
+        PidCounter counter = new PidCounter(32768, 1);
         counter.observe(32000, 0);
         counter.observe(310, MS);
         counter.observe(400, 2 * MS);
@@ -37,18 +37,26 @@ class PidCounterTest {
 
     @Test
     void aGapLongEnoughToHandOutEveryPidProvesNothing() {
-        // 32,468 pids at 2 million per second: about 16 ms
-        PidCounter counter = new PidCounter(32768);
+        // 32,468 pids at 250,000 per second: about 130 ms on one CPU, 65 ms on two
+        PidCounter counter = new PidCounter(32768, 1);
         counter.observe(1000, 0);
-        counter.observe(1001, 17 * MS);
+        counter.observe(1001, 120 * MS);
+        assertTrue(counter.unwrappedSince(0), "120 ms apart");
 
-        assertFalse(counter.unwrappedSince(0), "the counter could have gone round once and come back above 1000");
-        assertTrue(counter.unwrappedSince(17 * MS));
+        counter.observe(1002, 260 * MS);
+        assertFalse(counter.unwrappedSince(0), "140 ms: the counter could have gone round and come back");
+        assertFalse(counter.unwrappedSince(120 * MS));
+        assertTrue(counter.unwrappedSince(260 * MS));
+
+        PidCounter twoCpus = new PidCounter(32768, 2);
+        twoCpus.observe(1000, 0);
+        twoCpus.observe(1001, 70 * MS);
+        assertFalse(twoCpus.unwrappedSince(0), "two CPUs hand out pids twice as fast");
     }
 
     @Test
     void aLargerPidSpaceAllowsLongerGapsUpToOneSecond() {
-        PidCounter counter = new PidCounter(4_194_304);
+        PidCounter counter = new PidCounter(4_194_304, 1);
         counter.observe(1000, 0);
         counter.observe(1001, 900 * MS);
         assertTrue(counter.unwrappedSince(0));
@@ -59,8 +67,9 @@ class PidCounterTest {
 
     @Test
     void nothingIsProvenWithoutReadingsOrWithoutPidMax() {
-        assertFalse(new PidCounter(32768).unwrappedSince(0));
-        PidCounter unknown = new PidCounter(-1);
+        assertFalse(new PidCounter(32768, 4).unwrappedSince(0));
+        assertFalse(new PidCounter(32768, 1).unwrappedSince(0));
+        PidCounter unknown = new PidCounter(-1, 1);
         unknown.observe(1000, 0);
         unknown.observe(1001, MS);
         assertFalse(unknown.unwrappedSince(0));
@@ -73,5 +82,6 @@ class PidCounterTest {
 
         assertTrue(last > 0, "/proc/sys/kernel/ns_last_pid: " + last);
         assertTrue(max > last, "/proc/sys/kernel/pid_max " + max + " above the last pid " + last);
+        assertTrue(ProcStat.onlineCpus() >= Runtime.getRuntime().availableProcessors());
     }
 }
