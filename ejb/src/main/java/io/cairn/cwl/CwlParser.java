@@ -812,7 +812,7 @@ public final class CwlParser {
         return node;
     }
 
-    private static List<SecondaryFile> secondaryFiles(YamlNode node, String path, boolean input, CwlType type) {
+    private List<SecondaryFile> secondaryFiles(YamlNode node, String path, boolean input, CwlType type) {
         if (node == null || node.isNull()) {
             return List.of();
         }
@@ -827,32 +827,38 @@ public final class CwlParser {
             String at = node.isList() ? path + "[" + i + "]" : path;
             String pattern;
             boolean required = input;
+            String requiredExpression = null;
             if (item.isMap()) {
                 checkFields(item, Set.of("pattern", "required"), "secondaryFiles entry", at);
                 pattern = scalarText(required(item, "pattern", at), at + ".pattern", "pattern");
                 YamlNode req = item.get("required");
                 if (req != null && req.isString() && ParameterReferences.mayContainReferences((String) req.value())) {
-                    throw CwlException.unsupported("expressions in secondaryFiles 'required' are not supported; "
-                            + "give true or false", at + ".required", req.line());
+                    requiredExpression = (String) req.value();
+                    expressions.add(new PendingExpression(requiredExpression, at + ".required", req.line(), true));
+                    tool.lines.put(at + ".required", req.line());
+                } else {
+                    required = optionalBoolean(item, "required", at, input);
                 }
-                required = optionalBoolean(item, "required", at, input);
             } else {
                 pattern = scalarText(item, at, "secondaryFiles pattern");
+            }
+            tool.lines.put(at, item.line());
+            if (ParameterReferences.mayContainReferences(pattern)) {
+                // evaluated for each primary File, with self bound to it
+                expressions.add(new PendingExpression(pattern, at, item.line(), true));
+                out.add(new SecondaryFile(pattern, required, requiredExpression));
+                continue;
             }
             if (pattern.endsWith("?")) {
                 pattern = pattern.substring(0, pattern.length() - 1);
                 required = false;
-            }
-            if (ParameterReferences.mayContainReferences(pattern)) {
-                throw CwlException.unsupported("secondaryFiles patterns with expressions are not supported; use a "
-                        + "suffix such as .bai or ^.bai", at, item.line());
             }
             String rest = pattern.replaceFirst("^\\^+", "");
             if (rest.isEmpty() || rest.contains("/")) {
                 throw CwlException.malformed("secondaryFiles pattern '" + pattern + "' must add a suffix and "
                         + "must not contain '/'", at, item.line());
             }
-            out.add(new SecondaryFile(pattern, required));
+            out.add(new SecondaryFile(pattern, required, requiredExpression));
         }
         return out;
     }

@@ -61,7 +61,9 @@ final class ToolInvocation {
         @SuppressWarnings("unchecked")
         Map<String, Object> staged = JobInputs.loadContents(tool,
                 (Map<String, Object>) stageValue(resolved, workspace, new int[1]));
-        JobInputs.checkSecondaryFiles(tool, staged);
+        Path inputsReal = workspace.inputs().toRealPath();
+        staged = JobInputs.secondaryFiles(tool, staged, runtime(tool, workspace, staged),
+                (primary, object, basename) -> placeBeside(primary, object, basename, inputsReal));
         staged = stageInitialWorkDir(tool, staged, workspace);
         RuntimeContext runtime = runtime(tool, workspace, staged);
         BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
@@ -147,6 +149,50 @@ final class ToolInvocation {
                     place(m, target.resolveSibling(Path.of(sp).getFileName()), work, inputs, moved);
                 }
             }
+        }
+    }
+
+    /**
+     * Stages a secondary File or Directory that a {@code secondaryFiles} expression gave for an
+     * input: into the staged primary's folder under {@code basename}, from the file store (by
+     * {@code location}), from this run's staged inputs (by {@code path}), or from a literal
+     * (contents, listing). Nothing else is read.
+     */
+    private Map<String, Object> placeBeside(Map<String, Object> primary, Map<String, Object> object, String basename,
+                                            Path inputsReal) {
+        try {
+            Path folder = Path.of((String) primary.get("path")).getParent();
+            String name = FileStore.checkBasename(basename);
+            Map<String, Object> source = new LinkedHashMap<>(object);
+            source.put("basename", name);
+            boolean directory = "Directory".equals(source.get("class"));
+            boolean literal = directory ? source.get("listing") instanceof List<?> : source.get("contents") instanceof String;
+            if (source.get("path") instanceof String p && !(source.get("location") instanceof String)
+                    && !literal) {
+                Path from = Path.of(p).toRealPath();
+                if (!from.startsWith(inputsReal)) {
+                    throw new CwlException(CwlException.Kind.INVALID, "'" + p + "' is not a file of this run's inputs", null, null);
+                }
+                Path target = folder.resolve(name);
+                if (directory) {
+                    copyTree(from, target);
+                } else {
+                    Files.copy(from, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("class", directory ? "Directory" : "File");
+                out.put("basename", name);
+                out.put("path", target.toString());
+                if (!directory) {
+                    out.put("size", Files.size(target));
+                }
+                return out;
+            }
+            return directory ? stageDirectory(source, folder, new int[1]) : stagePrimary(source, folder, new int[1]);
+        } catch (IOException e) {
+            throw new CwlException(CwlException.Kind.INVALID, "cannot stage it: " + e.getMessage(), null, null);
+        } catch (Problem e) {
+            throw new CwlException(CwlException.Kind.INVALID, e.getMessage(), null, null);
         }
     }
 
