@@ -18,7 +18,8 @@ public final class CwlParser {
     static final List<String> SUPPORTED_REQUIREMENTS =
             List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement",
                     "InlineJavascriptRequirement", "InitialWorkDirRequirement", "SchemaDefRequirement",
-                    "LoadListingRequirement", "WorkReuse", "NetworkAccess", "ToolTimeLimit");
+                    "LoadListingRequirement", "WorkReuse", "NetworkAccess", "ToolTimeLimit",
+                    "InplaceUpdateRequirement");
     private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
     private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
             "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
@@ -328,6 +329,18 @@ public final class CwlParser {
                     if (reuse != null && (required || !tool.workReuseRequired)) {
                         tool.workReuse = reuse;
                         tool.workReuseRequired |= required;
+                    }
+                }
+                case "InplaceUpdateRequirement" -> {
+                    checkFields(body, Set.of("class", "inplaceUpdate"), cls, path);
+                    Boolean inplace = literalBoolean(body, "inplaceUpdate", path);
+                    if (inplace == null) {
+                        throw CwlException.malformed("InplaceUpdateRequirement needs 'inplaceUpdate'", path,
+                                body.line());
+                    }
+                    if (required || !tool.inplaceUpdateRequired) {
+                        tool.inplaceUpdate = inplace;
+                        tool.inplaceUpdateRequired |= required;
                     }
                 }
                 case "NetworkAccess" -> {

@@ -527,7 +527,7 @@ public final class OutputCollector {
      * listed too). Entries that are broken symlinks or resolve outside the output directory are
      * reported.
      */
-    static Map<String, Object> directoryValue(Path dir, Path realRoot, String rel, List<String> problems) {
+    public static Map<String, Object> directoryValue(Path dir, Path realRoot, String rel, List<String> problems) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("class", "Directory");
         value.put("path", dir.toAbsolutePath().normalize().toString());
@@ -560,7 +560,7 @@ public final class OutputCollector {
         return value;
     }
 
-    static Map<String, Object> fileValue(Path file) {
+    public static Map<String, Object> fileValue(Path file) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("class", "File");
         value.put("path", file.toAbsolutePath().normalize().toString());

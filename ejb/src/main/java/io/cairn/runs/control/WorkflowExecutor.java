@@ -379,7 +379,14 @@ public class WorkflowExecutor {
         }
         RunWorkspace workspace = workspace(step);
         try {
-            step.complete(JsonValues.write(new ToolInvocation(files).collect(tool, workspace, step.getStagedInputs(), exitCode)));
+            ToolInvocation invocation = new ToolInvocation(files);
+            Map<String, Object> outputs = new LinkedHashMap<>(invocation.collect(tool, workspace,
+                    step.getStagedInputs(), exitCode));
+            List<Map<String, Object>> updates = invocation.inplaceUpdates(workspace);
+            if (!updates.isEmpty()) {
+                outputs.put(InplaceUpdates.KEY, updates);
+            }
+            step.complete(JsonValues.write(outputs));
             if (step.getCacheKey() != null) {
                 em.persist(new CacheEntry(cacheKey(step), step));
             }
@@ -414,10 +421,24 @@ public class WorkflowExecutor {
         Workflow wf = workflow(run);
         Map<String, Object> inputs = jobObject(run.getStagedInputs());
         Map<String, Map<String, Object>> finished = new HashMap<>();
+        List<StepRun> complete = new ArrayList<>();
         for (StepRun s : steps) {
             if (s.getState() == RunState.COMPLETE) {
-                finished.put(s.getStepKey(), jobObject(s.getOutputs()));
+                complete.add(s);
             }
+        }
+        // in the order they ended, so that in-place updates apply one after the other
+        complete.sort(java.util.Comparator.comparing((StepRun s) -> s.getEndedAt() == null ? java.time.Instant.MAX
+                : s.getEndedAt()).thenComparingInt(StepRun::getSeq));
+        InplaceUpdates updates = new InplaceUpdates();
+        for (StepRun s : complete) {
+            Map<String, Object> outputs = jobObject(s.getOutputs());
+            updates.take(outputs);
+            finished.put(s.getStepKey(), outputs);
+        }
+        if (!updates.isEmpty()) {
+            inputs = updates.applyTo(inputs);
+            finished.replaceAll((key, outputs) -> updates.applyTo(outputs));
         }
         return DagPlanner.plan(wf, inputs, finished, DagPlanner.JAVASCRIPT,
                 file -> files.blob(files.resolve(String.valueOf(file.get("location")), "a File to load (loadContents)")));
