@@ -183,6 +183,13 @@ public final class JobInputs {
          *                      this run or of the file store)
          */
         Map<String, Object> place(Map<String, Object> primary, Map<String, Object> object, String basename);
+
+        /**
+         * Removes a secondary file that was staged with the primary and that an expression gave
+         * again under another basename (CWL: the expression's basename takes precedence).
+         */
+        default void drop(Map<String, Object> staged) {
+        }
     }
 
     /**
@@ -303,10 +310,26 @@ public final class JobInputs {
                     if (have.contains(name)) {
                         continue;
                     }
+                    Object location = w.object().get("location");
+                    Map<String, Object> renamed = null;
+                    for (Object g : given) {
+                        if (location instanceof String && g instanceof Map<?, ?> m && location.equals(m.get("location"))
+                                && w.object().get("class").equals(m.get("class"))) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> same = (Map<String, Object>) m;
+                            renamed = same;
+                            break;
+                        }
+                    }
                     try {
                         given.add(beside.place(file, w.object(), name));
                         have.add(name);
                         added = true;
+                        if (renamed != null) {
+                            given.remove(renamed);
+                            have.remove(renamed.get("basename"));
+                            beside.drop(renamed);
+                        }
                     } catch (CwlException e) {
                         if (w.required()) {
                             errors.add(where + ": secondary file '" + name + "' (pattern " + w.pattern()

@@ -28,6 +28,12 @@ class SecondaryFileExpressionsTest {
     /** Records what a Beside is asked to stage and answers with a staged copy beside the primary. */
     private static final class Recorder implements JobInputs.Beside {
         final List<Map<String, Object>> asked = new ArrayList<>();
+        final List<Map<String, Object>> dropped = new ArrayList<>();
+
+        @Override
+        public void drop(Map<String, Object> staged) {
+            dropped.add(staged);
+        }
 
         @Override
         public Map<String, Object> place(Map<String, Object> primary, Map<String, Object> object, String basename) {
@@ -107,6 +113,26 @@ class SecondaryFileExpressionsTest {
         Recorder none = new Recorder();
         assertEquals(given, JobInputs.secondaryFiles(tool, given, RUNTIME, none));
         assertEquals(List.of(), none.asked);
+    }
+
+    @Test
+    void anExpressionsBasenameTakesPrecedenceOverASecondaryFileGivenWithTheSameLocation() {
+        CommandLineTool tool = CwlParser.parseTool(tool("baseCommand: x",
+                "requirements: {InlineJavascriptRequirement: {}}",
+                "inputs: {f: {type: File, secondaryFiles: "
+                        + "'${ return {class: \"File\", location: self.secondaryFiles[0].location, basename: \"a.new\"}; }'}}",
+                "outputs: []"));
+        Map<String, Object> old = map("class", "File", "location", "/api/v1/files/2", "basename", "a.old",
+                "path", "/in/0/a.old");
+        Map<String, Object> primary = new LinkedHashMap<>(map("class", "File", "location", "/api/v1/files/1",
+                "basename", "a", "path", "/in/0/a"));
+        primary.put("secondaryFiles", List.of(old));
+        Recorder beside = new Recorder();
+        Map<String, Object> out = JobInputs.secondaryFiles(tool, new LinkedHashMap<>(Map.of("f", primary)), RUNTIME,
+                beside);
+        assertEquals(List.of(map("class", "File", "basename", "a.new", "path", "/in/0/a.new")),
+                ((Map<?, ?>) out.get("f")).get("secondaryFiles"));
+        assertEquals(List.of(old), beside.dropped);
     }
 
     @Test

@@ -65,8 +65,17 @@ final class ToolInvocation {
         Map<String, Object> staged = JobInputs.loadContents(tool,
                 (Map<String, Object>) stageValue(resolved, workspace, new int[1]));
         Path inputsReal = workspace.inputs().toRealPath();
-        staged = JobInputs.secondaryFiles(tool, staged, runtime(tool, workspace, staged),
-                (primary, object, basename) -> placeBeside(primary, object, basename, inputsReal));
+        staged = JobInputs.secondaryFiles(tool, staged, runtime(tool, workspace, staged), new JobInputs.Beside() {
+            @Override
+            public Map<String, Object> place(Map<String, Object> primary, Map<String, Object> object, String basename) {
+                return placeBeside(primary, object, basename, inputsReal);
+            }
+
+            @Override
+            public void drop(Map<String, Object> secondary) {
+                dropStaged(secondary, inputsReal);
+            }
+        });
         Map<String, Object> origins = new LinkedHashMap<>();
         if (tool.inplaceUpdate()) {
             origins(resolved, staged, origins);
@@ -136,7 +145,7 @@ final class ToolInvocation {
      * walking the resolved and the staged inputs side by side (also into listings and
      * secondaryFiles).
      */
-    private static void origins(Object resolved, Object staged, Map<String, Object> out) {
+    static void origins(Object resolved, Object staged, Map<String, Object> out) {
         if (resolved instanceof List<?> a && staged instanceof List<?> b && a.size() == b.size()) {
             for (int i = 0; i < a.size(); i++) {
                 origins(a.get(i), b.get(i), out);
@@ -295,6 +304,35 @@ final class ToolInvocation {
             throw new CwlException(CwlException.Kind.INVALID, "cannot stage it: " + e.getMessage(), null, null);
         } catch (Problem e) {
             throw new CwlException(CwlException.Kind.INVALID, e.getMessage(), null, null);
+        }
+    }
+
+    /** Deletes a staged secondary file (or folder) of this run's inputs that was staged again under another name. */
+    private static void dropStaged(Map<String, Object> secondary, Path inputsReal) {
+        if (!(secondary.get("path") instanceof String p)) {
+            return;
+        }
+        try {
+            Path given = Path.of(p).toAbsolutePath().normalize();
+            if (given.getParent() == null || !Files.isDirectory(given.getParent())) {
+                return;
+            }
+            Path path = given.getParent().toRealPath().resolve(given.getFileName());
+            if (!path.startsWith(inputsReal) || path.equals(inputsReal)) {
+                return;
+            }
+            if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try (var walk = Files.walk(path)) {
+                    for (Path each : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                        Files.deleteIfExists(each);
+                    }
+                }
+            } else {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new CwlException(CwlException.Kind.INVALID, "cannot remove the staged secondary file '" + p
+                    + "' given again under another name: " + e.getMessage(), null, null);
         }
     }
 

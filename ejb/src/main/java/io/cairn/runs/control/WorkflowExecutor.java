@@ -421,22 +421,22 @@ public class WorkflowExecutor {
         Workflow wf = workflow(run);
         Map<String, Object> inputs = jobObject(run.getStagedInputs());
         Map<String, Map<String, Object>> finished = new HashMap<>();
-        List<StepRun> complete = new ArrayList<>();
+        List<StepRun> updating = new ArrayList<>();
         for (StepRun s : steps) {
             if (s.getState() == RunState.COMPLETE) {
-                complete.add(s);
+                Map<String, Object> outputs = jobObject(s.getOutputs());
+                finished.put(s.getStepKey(), outputs);
+                if (outputs.containsKey(InplaceUpdates.KEY)) {
+                    updating.add(s);
+                }
             }
         }
-        // in the order they ended, so that in-place updates apply one after the other
-        complete.sort(java.util.Comparator.comparing((StepRun s) -> s.getEndedAt() == null ? java.time.Instant.MAX
-                : s.getEndedAt()).thenComparingInt(StepRun::getSeq));
-        InplaceUpdates updates = new InplaceUpdates();
-        for (StepRun s : complete) {
-            Map<String, Object> outputs = jobObject(s.getOutputs());
-            updates.take(outputs);
-            finished.put(s.getStepKey(), outputs);
-        }
-        if (!updates.isEmpty()) {
+        if (!updating.isEmpty()) {
+            // in the order the steps ended, so that in-place updates apply one after the other
+            updating.sort(Comparator.comparing((StepRun s) -> s.getEndedAt() == null ? Instant.MAX : s.getEndedAt())
+                    .thenComparingInt(StepRun::getSeq));
+            InplaceUpdates updates = new InplaceUpdates();
+            updating.forEach(s -> updates.take(finished.get(s.getStepKey())));
             inputs = updates.applyTo(inputs);
             finished.replaceAll((key, outputs) -> updates.applyTo(outputs));
         }

@@ -72,4 +72,30 @@ class InplaceUpdatesTest {
         assertEquals(outputs("x", file("/f/3", "a"), "y", file("/f/3", "a")),
                 updates.applyTo(outputs("x", file("/f/1", "a"), "y", file("/f/2", "a"))));
     }
+
+    @Test
+    void stagedPathsLeadBackToTheValuesTheJobGave() {
+        // what ToolInvocation records as "old" for a writable entry: the job's value, not the staged copy
+        Map<String, Object> inner = file("/api/v1/files/5", "a.txt");
+        Map<String, Object> sec = file("/api/v1/files/6", "r.txt.idx");
+        Map<String, Object> r = file("/api/v1/files/4", "r.txt");
+        r.put("secondaryFiles", List.of(sec));
+        Map<String, Object> dir = outputs("class", "Directory", "basename", "d", "listing", List.of(inner));
+        Map<String, Object> job = outputs("r", r, "d", dir, "rec", outputs("f", List.of(file("/api/v1/files/7", "b"))));
+        Map<String, Object> stagedR = new LinkedHashMap<>(file("/api/v1/files/4", "r.txt"));
+        stagedR.put("path", "/run/inputs/0/r.txt");
+        stagedR.put("secondaryFiles", List.of(outputs("class", "File", "path", "/run/inputs/0/r.txt.idx")));
+        Map<String, Object> staged = outputs("r", stagedR,
+                "d", outputs("class", "Directory", "path", "/run/inputs/1/d",
+                        "listing", List.of(outputs("class", "File", "path", "/run/inputs/1/d/a.txt"))),
+                "rec", outputs("f", List.of(outputs("class", "File", "path", "/run/inputs/2/b"))));
+        Map<String, Object> origins = new LinkedHashMap<>();
+        ToolInvocation.origins(job, staged, origins);
+        assertEquals(r, origins.get("/run/inputs/0/r.txt"));
+        assertEquals(sec, origins.get("/run/inputs/0/r.txt.idx"));
+        assertEquals(dir, origins.get("/run/inputs/1/d"));
+        assertEquals(inner, origins.get("/run/inputs/1/d/a.txt"));
+        assertEquals(file("/api/v1/files/7", "b"), origins.get("/run/inputs/2/b"));
+        assertEquals(5, origins.size());
+    }
 }
