@@ -804,10 +804,6 @@ public final class CwlParser {
     }
 
     /**
-     * {@code secondaryFiles}: a pattern, a {pattern, required} mapping, or a list of these.
-     * Patterns with parameter references (and so expressions) are refused.
-     */
-    /**
      * The secondaryFiles node, refused when it uses the {@code {pattern, required}} form of CWL
      * v1.1 in a v1.0 document (v1.0 has patterns and expressions only).
      */
@@ -825,6 +821,12 @@ public final class CwlParser {
         return node;
     }
 
+    /**
+     * {@code secondaryFiles}: a pattern, a {pattern, required} mapping, or a list of these. A
+     * pattern or {@code required} with parameter references or JavaScript is kept as an
+     * expression, checked like the others and evaluated for each primary File
+     * ({@link SecondaryFiles}).
+     */
     private List<SecondaryFile> secondaryFiles(YamlNode node, String path, boolean input, CwlType type) {
         if (node == null || node.isNull()) {
             return List.of();
