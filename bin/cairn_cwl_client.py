@@ -246,15 +246,34 @@ def _short_name(ident):
     return text.rsplit("/", 1)[-1]
 
 
+_SELF_NAME_REF = re.compile(r"\$\(self\.(basename|nameroot|nameext)\)")
+
+
 def _patterns(spec):
-    """The plain (expression-free) secondaryFiles patterns of a parameter."""
+    """The secondaryFiles patterns of a parameter that can be worked out here, as functions from the
+    primary file's basename to the secondary file's name: plain patterns (^ strips an extension,
+    a trailing ? is dropped), and expressions made only of $(self.basename), $(self.nameroot) and
+    $(self.nameext) with text around them (a file name beside the primary, as CWL v1.2 says).
+    Other expressions need JavaScript or the inputs; the server evaluates them, so their files must
+    be given in the job File's secondaryFiles."""
     items = spec if isinstance(spec, list) else ([spec] if spec is not None else [])
     out = []
     for item in items:
         pattern = item.get("pattern") if isinstance(item, dict) else item
-        if isinstance(pattern, str) and "$(" not in pattern and "${" not in pattern:
-            out.append(pattern.rstrip("?"))
+        if not isinstance(pattern, str):
+            continue
+        if "$(" not in pattern and "${" not in pattern:
+            out.append(lambda basename, p=pattern.rstrip("?"): secondary_name(basename, p))
+        elif "\\" not in pattern and "${" not in pattern and "$(" not in _SELF_NAME_REF.sub("", pattern):
+            out.append(lambda basename, p=pattern: _SELF_NAME_REF.sub(
+                lambda m: _name_part(basename, m.group(1)), p))
     return out
+
+
+def _name_part(basename, field):
+    """basename, nameroot or nameext of a file name, as CWL defines them."""
+    root, ext = os.path.splitext(basename)
+    return {"basename": basename, "nameroot": root, "nameext": ext}[field]
 
 
 def secondary_name(basename, pattern):
@@ -340,7 +359,10 @@ def _discover(typ, patterns, value, base_dir, named=None):
             return
         listed = value.setdefault("secondaryFiles", [])
         for pattern in patterns:
-            candidate = os.path.join(os.path.dirname(path), secondary_name(os.path.basename(path), pattern))
+            name = pattern(os.path.basename(path))
+            if not name or name.startswith("/") or ".." in name.split("/"):
+                continue
+            candidate = os.path.join(os.path.dirname(path), name)
             known = {local_path(f, base_dir) for f in listed if isinstance(f, dict)}
             if os.path.exists(candidate) and candidate not in known:
                 cls = "Directory" if os.path.isdir(candidate) else "File"

@@ -397,6 +397,22 @@ class SecondaryFilesTest(unittest.TestCase):
             self.assertEqual(["B.s3"], [os.path.basename(f["location"]) for f in job["rec"]["f2"][0]["secondaryFiles"]])
             self.assertNotIn("secondaryFiles", job["rec"]["f2"][1], "C.s3 does not exist")
 
+    def test_expressions_of_the_primary_name_only_are_worked_out(self):
+        # the search tool of initial_workdir_secondary_files_expr, given a file with its indexes beside it
+        with tempfile.TemporaryDirectory() as d:
+            for name in ("in.txt", "in.txt.i3", "in.i6.txt", "in.txt.i4", "in.txt.js"):
+                with open(os.path.join(d, name), "w") as f:
+                    f.write(name)
+            doc = {"inputs": {"f": {"type": "File", "secondaryFiles": [
+                "$(self.basename).i3", "$(self.nameroot).i6$(self.nameext)", {"pattern": "$(self.nameroot).none"},
+                "${ return self.basename + '.i4'; }", "$(inputs.other.basename).js", "$(self.basename.length)",
+                "$(self.nameroot)/../x"]}}}
+            job = {"f": {"class": "File", "location": "in.txt"}}
+            cc.add_secondary_files(doc, job, d)
+            # JavaScript and references to anything but the primary's name are left to the server
+            self.assertEqual(["in.txt.i3", "in.i6.txt"],
+                             [os.path.basename(f["location"]) for f in job["f"]["secondaryFiles"]])
+
     def test_named_schema_types_are_followed(self):
         with tempfile.TemporaryDirectory() as d:
             for name in ("A", "A.s2"):

@@ -41,6 +41,7 @@ public final class CommandLineTool implements CwlProcess {
     private final boolean shellCommand;
     private final boolean workReuse;
     private final boolean networkAccess;
+    private final boolean inplaceUpdate;
     private final long timeLimitSeconds;
     private final List<String> expressionLib;
     private final Object initialWorkDir;
@@ -78,6 +79,7 @@ public final class CommandLineTool implements CwlProcess {
         this.shellCommand = b.shellCommand;
         this.workReuse = b.workReuse;
         this.networkAccess = b.networkAccess;
+        this.inplaceUpdate = b.inplaceUpdate;
         this.timeLimitSeconds = b.timeLimitSeconds;
         this.expressionLib = b.expressionLib == null ? null : List.copyOf(b.expressionLib);
         this.initialWorkDir = b.initialWorkDir;
@@ -304,9 +306,22 @@ public final class CommandLineTool implements CwlProcess {
         return shellCommand;
     }
 
-    /** False when the tool says {@code WorkReuse: {enableReuse: false}}: its results are never served from the cache. */
+    /**
+     * False when the tool says {@code WorkReuse: {enableReuse: false}}, or
+     * {@code InplaceUpdateRequirement: {inplaceUpdate: true}} (CWL: in-place updates imply no
+     * reuse): its results are never served from the cache.
+     */
     public boolean workReuse() {
-        return workReuse;
+        return workReuse && !inplaceUpdate;
+    }
+
+    /**
+     * True when the tool says {@code InplaceUpdateRequirement: {inplaceUpdate: true}}: what it
+     * changes in its writable InitialWorkDir entries that came from its inputs replaces, for the
+     * rest of the workflow, the File or Directory it was staged from.
+     */
+    public boolean inplaceUpdate() {
+        return inplaceUpdate;
     }
 
     /** True when the tool says {@code NetworkAccess: {networkAccess: true}}. */
@@ -371,6 +386,8 @@ public final class CommandLineTool implements CwlProcess {
         boolean workReuseRequired;
         boolean networkAccess;
         boolean networkAccessRequired;
+        boolean inplaceUpdate;
+        boolean inplaceUpdateRequired;
         long timeLimitSeconds;
         boolean timeLimitRequired;
         List<String> expressionLib;

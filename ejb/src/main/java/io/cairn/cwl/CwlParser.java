@@ -18,7 +18,8 @@ public final class CwlParser {
     static final List<String> SUPPORTED_REQUIREMENTS =
             List.of("EnvVarRequirement", "DockerRequirement", "ResourceRequirement", "ShellCommandRequirement",
                     "InlineJavascriptRequirement", "InitialWorkDirRequirement", "SchemaDefRequirement",
-                    "LoadListingRequirement", "WorkReuse", "NetworkAccess", "ToolTimeLimit");
+                    "LoadListingRequirement", "WorkReuse", "NetworkAccess", "ToolTimeLimit",
+                    "InplaceUpdateRequirement");
     private static final Set<String> VERSIONS = Set.of("v1.0", "v1.1", "v1.2");
     private static final Set<String> TOOL_FIELDS = Set.of("id", "label", "doc", "inputs", "outputs", "requirements",
             "hints", "cwlVersion", "intent", "class", "baseCommand", "arguments", "stdin", "stdout", "stderr",
@@ -328,6 +329,18 @@ public final class CwlParser {
                     if (reuse != null && (required || !tool.workReuseRequired)) {
                         tool.workReuse = reuse;
                         tool.workReuseRequired |= required;
+                    }
+                }
+                case "InplaceUpdateRequirement" -> {
+                    checkFields(body, Set.of("class", "inplaceUpdate"), cls, path);
+                    Boolean inplace = literalBoolean(body, "inplaceUpdate", path);
+                    if (inplace == null) {
+                        throw CwlException.malformed("InplaceUpdateRequirement needs 'inplaceUpdate'", path,
+                                body.line());
+                    }
+                    if (required || !tool.inplaceUpdateRequired) {
+                        tool.inplaceUpdate = inplace;
+                        tool.inplaceUpdateRequired |= required;
                     }
                 }
                 case "NetworkAccess" -> {
@@ -791,10 +804,6 @@ public final class CwlParser {
     }
 
     /**
-     * {@code secondaryFiles}: a pattern, a {pattern, required} mapping, or a list of these.
-     * Patterns with parameter references (and so expressions) are refused.
-     */
-    /**
      * The secondaryFiles node, refused when it uses the {@code {pattern, required}} form of CWL
      * v1.1 in a v1.0 document (v1.0 has patterns and expressions only).
      */
@@ -812,7 +821,13 @@ public final class CwlParser {
         return node;
     }
 
-    private static List<SecondaryFile> secondaryFiles(YamlNode node, String path, boolean input, CwlType type) {
+    /**
+     * {@code secondaryFiles}: a pattern, a {pattern, required} mapping, or a list of these. A
+     * pattern or {@code required} with parameter references or JavaScript is kept as an
+     * expression, checked like the others and evaluated for each primary File
+     * ({@link SecondaryFiles}).
+     */
+    private List<SecondaryFile> secondaryFiles(YamlNode node, String path, boolean input, CwlType type) {
         if (node == null || node.isNull()) {
             return List.of();
         }
@@ -827,32 +842,38 @@ public final class CwlParser {
             String at = node.isList() ? path + "[" + i + "]" : path;
             String pattern;
             boolean required = input;
+            String requiredExpression = null;
             if (item.isMap()) {
                 checkFields(item, Set.of("pattern", "required"), "secondaryFiles entry", at);
                 pattern = scalarText(required(item, "pattern", at), at + ".pattern", "pattern");
                 YamlNode req = item.get("required");
                 if (req != null && req.isString() && ParameterReferences.mayContainReferences((String) req.value())) {
-                    throw CwlException.unsupported("expressions in secondaryFiles 'required' are not supported; "
-                            + "give true or false", at + ".required", req.line());
+                    requiredExpression = (String) req.value();
+                    expressions.add(new PendingExpression(requiredExpression, at + ".required", req.line(), true));
+                    tool.lines.put(at + ".required", req.line());
+                } else {
+                    required = optionalBoolean(item, "required", at, input);
                 }
-                required = optionalBoolean(item, "required", at, input);
             } else {
                 pattern = scalarText(item, at, "secondaryFiles pattern");
+            }
+            tool.lines.put(at, item.line());
+            if (ParameterReferences.mayContainReferences(pattern)) {
+                // evaluated for each primary File, with self bound to it
+                expressions.add(new PendingExpression(pattern, at, item.line(), true));
+                out.add(new SecondaryFile(pattern, required, requiredExpression));
+                continue;
             }
             if (pattern.endsWith("?")) {
                 pattern = pattern.substring(0, pattern.length() - 1);
                 required = false;
-            }
-            if (ParameterReferences.mayContainReferences(pattern)) {
-                throw CwlException.unsupported("secondaryFiles patterns with expressions are not supported; use a "
-                        + "suffix such as .bai or ^.bai", at, item.line());
             }
             String rest = pattern.replaceFirst("^\\^+", "");
             if (rest.isEmpty() || rest.contains("/")) {
                 throw CwlException.malformed("secondaryFiles pattern '" + pattern + "' must add a suffix and "
                         + "must not contain '/'", at, item.line());
             }
-            out.add(new SecondaryFile(pattern, required));
+            out.add(new SecondaryFile(pattern, required, requiredExpression));
         }
         return out;
     }

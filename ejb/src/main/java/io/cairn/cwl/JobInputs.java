@@ -169,19 +169,72 @@ public final class JobInputs {
     }
 
     /**
+     * Stages the secondary files that expressions of an input's {@code secondaryFiles} give as
+     * File or Directory objects; by nothing else.
+     */
+    @FunctionalInterface
+    public interface Beside {
+        /**
+         * Places a secondary File or Directory object in the folder of the staged primary File,
+         * under the object's basename.
+         *
+         * @return the staged object (with its {@code path})
+         * @throws CwlException INVALID when the object cannot be staged (not found, not a file of
+         *                      this run or of the file store)
+         */
+        Map<String, Object> place(Map<String, Object> primary, Map<String, Object> object, String basename);
+
+        /**
+         * Removes a secondary file that was staged with the primary and that an expression gave
+         * again under another basename (CWL: the expression's basename takes precedence).
+         */
+        default void drop(Map<String, Object> staged) {
+        }
+    }
+
+    /**
      * Checks that every staged input File carries the secondary files its parameter (or record
      * field) requires, by basename in its {@code secondaryFiles}. The caller stages them beside
-     * the primary file.
+     * the primary file. Patterns with expressions are refused here (no context to evaluate them).
      *
      * @throws CwlException INVALID listing every missing secondary file
      */
     public static void checkSecondaryFiles(CommandLineTool tool, Map<String, Object> staged) {
+        secondaryFiles(tool, staged, null, (primary, object, basename) -> {
+            throw CwlException.invalid("secondary File or Directory objects need staging", null, null);
+        });
+    }
+
+    /**
+     * Works out the secondary files of every staged input File (in parameters, arrays and record
+     * fields) from its parameter's {@code secondaryFiles}: a name (from a literal pattern or an
+     * expression) must be among the File's own {@code secondaryFiles} when required; a File or
+     * Directory object an expression gives is staged beside the primary with {@code beside} (unless
+     * the File already has a secondary file of that basename) and added to them.
+     *
+     * @param runtime the run's runtime, for expressions; null when there are none
+     * @return the staged inputs with the added secondary files (a copy where something changed)
+     * @throws CwlException INVALID listing every missing secondary file and failed expression
+     */
+    public static Map<String, Object> secondaryFiles(CommandLineTool tool, Map<String, Object> staged,
+                                                     RuntimeContext runtime, Beside beside) {
         List<String> errors = new ArrayList<>();
         List<String> paths = new ArrayList<>();
+        List<Map<String, Object>> context = new ArrayList<>(1); // built on first use
+        java.util.function.Supplier<Map<String, Object>> lazyContext = () -> {
+            if (context.isEmpty()) {
+                if (runtime == null) {
+                    throw CwlException.invalid("secondaryFiles expressions need the run's runtime", null, null);
+                }
+                context.add(CommandLineBuilder.context(tool, staged, runtime));
+            }
+            return context.get(0);
+        };
+        Map<String, Object> out = new LinkedHashMap<>(staged);
         for (InputParameter input : tool.inputs()) {
             int before = errors.size();
-            checkSecondary(input.secondaryFiles(), input.type(), staged.get(input.id()), "inputs." + input.id(),
-                    errors);
+            out.put(input.id(), secondary(tool, input.secondaryFiles(), "inputs." + input.id() + ".secondaryFiles",
+                    input.type(), staged.get(input.id()), "inputs." + input.id(), lazyContext, beside, errors));
             for (int i = before; i < errors.size(); i++) {
                 paths.add("inputs." + input.id());
             }
@@ -189,48 +242,121 @@ public final class JobInputs {
         if (!errors.isEmpty()) {
             throw failure("job", errors, paths);
         }
+        return out;
     }
 
-    private static void checkSecondary(List<SecondaryFile> patterns, CwlType type, Object value, String where,
-                                       List<String> errors) {
+    private static Object secondary(CommandLineTool tool, List<SecondaryFile> patterns, String declaredAt,
+                                    CwlType type, Object value, String where,
+                                    java.util.function.Supplier<Map<String, Object>> context, Beside beside,
+                                    List<String> errors) {
         if (value instanceof List<?> list) {
             CwlType items = type != null && type.isArray() ? type.items() : null;
+            List<Object> copy = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
-                checkSecondary(patterns, items, list.get(i), where + "[" + i + "]", errors);
+                copy.add(secondary(tool, patterns, declaredAt, items, list.get(i), where + "[" + i + "]", context,
+                        beside, errors));
             }
-            return;
+            return copy;
         }
         if (!(value instanceof Map<?, ?> map)) {
-            return;
+            return value;
         }
         if (CwlValues.isFile(map)) {
+            if (patterns.isEmpty()) {
+                return value;
+            }
+            Map<String, Object> file = new LinkedHashMap<>();
+            map.forEach((k, v) -> file.put(String.valueOf(k), v));
+            List<Object> given = new ArrayList<>();
             List<String> have = new ArrayList<>();
-            if (map.get("secondaryFiles") instanceof List<?> given) {
-                for (Object g : given) {
+            if (file.get("secondaryFiles") instanceof List<?> list) {
+                for (Object g : list) {
+                    given.add(g);
                     if (g instanceof Map<?, ?> m && m.get("basename") instanceof String b) {
                         have.add(b);
                     }
                 }
             }
-            String basename = map.get("basename") instanceof String b ? b
-                    : CwlValues.basenameOf(String.valueOf(map.get("path")));
-            for (SecondaryFile pattern : patterns) {
-                String name = pattern.nameFor(basename);
-                if (pattern.required() && !have.contains(name)) {
-                    errors.add(where + ": missing secondary file '" + name + "' (pattern " + pattern.pattern()
-                            + ") for " + basename + "; give it in the File's \"secondaryFiles\"");
+            String basename = file.get("basename") instanceof String b ? b
+                    : CwlValues.basenameOf(String.valueOf(file.get("path")));
+            boolean added = false;
+            for (int p = 0; p < patterns.size(); p++) {
+                SecondaryFile pattern = patterns.get(p);
+                String at = patterns.size() == 1 ? declaredAt : declaredAt + "[" + p + "]";
+                List<SecondaryFiles.Wanted> wanted;
+                try {
+                    wanted = SecondaryFiles.wanted(tool, pattern, file,
+                            pattern.isExpression() || pattern.requiredExpression() != null ? context.get() : null,
+                            at);
+                } catch (CwlException e) {
+                    errors.add(where + ": " + e.reason());
+                    continue;
+                }
+                for (SecondaryFiles.Wanted w : wanted) {
+                    String name = w.basename();
+                    if (w.object() == null) {
+                        if (w.required() && !have.contains(w.name())) {
+                            errors.add(where + ": missing secondary file '" + w.name() + "' (pattern " + w.pattern()
+                                    + ") for " + basename + "; give it in the File's \"secondaryFiles\"");
+                        }
+                        continue;
+                    }
+                    if (name == null || name.isEmpty() || name.equals(basename)) {
+                        errors.add(where + ": secondaryFiles " + w.pattern() + " gave a "
+                                + w.object().get("class") + (name == null || name.isEmpty() ? " without a basename"
+                                : " with the primary file's own name '" + name + "'"));
+                        continue;
+                    }
+                    if (have.contains(name)) {
+                        continue;
+                    }
+                    Object location = w.object().get("location");
+                    Map<String, Object> renamed = null;
+                    for (Object g : given) {
+                        if (location instanceof String && g instanceof Map<?, ?> m && location.equals(m.get("location"))
+                                && w.object().get("class").equals(m.get("class"))) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> same = (Map<String, Object>) m;
+                            renamed = same;
+                            break;
+                        }
+                    }
+                    try {
+                        given.add(beside.place(file, w.object(), name));
+                        have.add(name);
+                        added = true;
+                        if (renamed != null) {
+                            given.remove(renamed);
+                            have.remove(renamed.get("basename"));
+                            beside.drop(renamed);
+                        }
+                    } catch (CwlException e) {
+                        if (w.required()) {
+                            errors.add(where + ": secondary file '" + name + "' (pattern " + w.pattern()
+                                    + ") cannot be staged: " + e.reason());
+                        }
+                    }
                 }
             }
-            return;
+            if (added) {
+                file.put("secondaryFiles", given);
+                return file;
+            }
+            return value;
         }
         if (type != null && type.isRecord()) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), v));
             for (CwlType.Field field : type.fields()) {
-                if (field.input() != null) {
-                    checkSecondary(field.input().secondaryFiles(), field.type(), map.get(field.name()),
-                            where + "." + field.name(), errors);
+                if (field.input() != null && copy.containsKey(field.name())) {
+                    copy.put(field.name(), secondary(tool, field.input().secondaryFiles(),
+                            where + ".secondaryFiles", field.type(), copy.get(field.name()),
+                            where + "." + field.name(), context, beside, errors));
                 }
             }
+            return copy;
         }
+        return value;
     }
 
     private static Object withContents(Object value, String where) {

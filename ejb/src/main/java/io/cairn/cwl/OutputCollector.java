@@ -77,7 +77,7 @@ public final class OutputCollector {
                 int before = errors.size();
                 List<String> problems = new ArrayList<>();
                 Object value = collectOne(tool, output, root, realRoot, runtime, cmd, context, problems);
-                value = withSecondaryFiles(output, value, realRoot, problems);
+                value = withSecondaryFiles(tool, output, value, realRoot, context, problems);
                 result.put(output.id(), withFormat(tool, output, value, context, problems));
                 for (String p : problems) {
                     errors.add("outputs." + output.id() + ": " + p);
@@ -145,7 +145,7 @@ public final class OutputCollector {
             for (CwlType.Field field : type.fields()) {
                 List<String> fieldProblems = new ArrayList<>();
                 Object value = collectOne(tool, field.output(), root, realRoot, runtime, cmd, context, fieldProblems);
-                value = withSecondaryFiles(field.output(), value, realRoot, fieldProblems);
+                value = withSecondaryFiles(tool, field.output(), value, realRoot, context, fieldProblems);
                 record.put(field.name(), withFormat(tool, field.output(), value, context, fieldProblems));
                 fieldProblems.forEach(p -> problems.add("field " + field.name() + ": " + p));
             }
@@ -198,17 +198,20 @@ public final class OutputCollector {
     }
 
     /**
-     * Adds to each File of the value the secondary files its patterns name, found beside it;
-     * a missing required one is a problem, a missing optional one is left out.
+     * Adds to each File of the value the secondary files its patterns name (or its expressions
+     * give: names relative to the File's folder, or File and Directory objects by {@code path} or
+     * {@code location}), found beside it; a missing required one is a problem, a missing optional
+     * one is left out. Only files inside the output directory, and the run's own input Files, are
+     * taken; an object's {@code basename} renames the file it names.
      */
-    private static Object withSecondaryFiles(OutputParameter output, Object value, Path realRoot,
-                                             List<String> problems) {
+    private static Object withSecondaryFiles(CommandLineTool tool, OutputParameter output, Object value,
+                                             Path realRoot, Map<String, Object> context, List<String> problems) {
         if (output.secondaryFiles().isEmpty() || value == null) {
             return value;
         }
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
-            list.forEach(v -> out.add(withSecondaryFiles(output, v, realRoot, problems)));
+            list.forEach(v -> out.add(withSecondaryFiles(tool, output, v, realRoot, context, problems)));
             return out;
         }
         if (!(value instanceof Map<?, ?> map) || !"File".equals(map.get("class"))
@@ -222,33 +225,80 @@ public final class OutputCollector {
             secondary.addAll(given);
         }
         Path primary = Path.of(path);
-        for (SecondaryFile pattern : output.secondaryFiles()) {
-            String name = pattern.nameFor(primary.getFileName().toString());
-            Path candidate = primary.resolveSibling(name);
-            if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
-                if (pattern.required()) {
-                    problems.add("secondary file '" + name + "' (pattern " + pattern.pattern() + ") of '"
-                            + primary.getFileName() + "' is missing");
-                }
-                continue;
-            }
-            Path real;
+        String declared = "outputs." + output.id() + ".secondaryFiles";
+        for (int i = 0; i < output.secondaryFiles().size(); i++) {
+            SecondaryFile pattern = output.secondaryFiles().get(i);
+            String at = tool.lineOf(declared + "[" + i + "]") != null ? declared + "[" + i + "]" : declared;
+            List<SecondaryFiles.Wanted> wanted;
             try {
-                real = candidate.toRealPath();
-            } catch (IOException e) {
-                problems.add("secondary file '" + name + "' is a broken symlink");
+                wanted = SecondaryFiles.wanted(tool, pattern, file, context, at);
+            } catch (CwlException e) {
+                problems.add(e.reason());
                 continue;
             }
-            if (!real.startsWith(realRoot)) {
-                problems.add("secondary file '" + name + "' resolves to " + real
-                        + ", outside the output directory; refusing it");
-                continue;
+            for (SecondaryFiles.Wanted w : wanted) {
+                Path candidate;
+                String name;
+                if (w.object() == null) {
+                    name = w.name();
+                    candidate = primary.resolveSibling(name).normalize();
+                } else {
+                    Object ref = w.object().get("path") instanceof String p ? p : w.object().get("location");
+                    if (!(ref instanceof String s) || s.isEmpty()) {
+                        problems.add("secondaryFiles " + w.pattern() + " gave a " + w.object().get("class")
+                                + " without path or location");
+                        continue;
+                    }
+                    try {
+                        candidate = (s.regionMatches(true, 0, "file://", 0, 7) ? Path.of(URI.create(s))
+                                : primary.resolveSibling(s)).toAbsolutePath().normalize();
+                    } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+                        problems.add("secondaryFiles " + w.pattern() + " gave '" + s
+                                + "', which is not a path or file URI");
+                        continue;
+                    }
+                    name = s;
+                }
+                if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                    if (w.required()) {
+                        problems.add("secondary file '" + name + "' (pattern " + w.pattern() + ") of '"
+                                + primary.getFileName() + "' is missing");
+                    }
+                    continue;
+                }
+                Path real;
+                try {
+                    real = candidate.toRealPath();
+                } catch (IOException e) {
+                    problems.add("secondary file '" + name + "' is a broken symlink");
+                    continue;
+                }
+                boolean input = !real.startsWith(realRoot) && w.object() != null && Files.isRegularFile(real)
+                        && inputFiles(context == null ? null : context.get("inputs")).stream()
+                        .anyMatch(p -> realOf(p).equals(real));
+                if (!real.startsWith(realRoot) && !input) {
+                    problems.add("secondary file '" + name + "' resolves to " + real
+                            + ", outside the output directory; refusing it");
+                    continue;
+                }
+                Map<String, Object> found = Files.isDirectory(real)
+                        ? directoryValue(candidate, realRoot, name, problems) : fileValue(candidate);
+                if (w.object() != null && w.object().get("basename") instanceof String b && !b.isEmpty()) {
+                    found.put("basename", b);
+                }
+                secondary.add(found);
             }
-            secondary.add(Files.isDirectory(real) ? directoryValue(candidate, realRoot, name, problems)
-                    : fileValue(candidate));
         }
         file.put("secondaryFiles", secondary);
         return file;
+    }
+
+    private static Path realOf(String path) {
+        try {
+            return Path.of(path).toRealPath();
+        } catch (IOException | InvalidPathException e) {
+            return Path.of(path).toAbsolutePath().normalize();
+        }
     }
 
     /**
@@ -477,7 +527,7 @@ public final class OutputCollector {
      * listed too). Entries that are broken symlinks or resolve outside the output directory are
      * reported.
      */
-    static Map<String, Object> directoryValue(Path dir, Path realRoot, String rel, List<String> problems) {
+    public static Map<String, Object> directoryValue(Path dir, Path realRoot, String rel, List<String> problems) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("class", "Directory");
         value.put("path", dir.toAbsolutePath().normalize().toString());
@@ -510,7 +560,7 @@ public final class OutputCollector {
         return value;
     }
 
-    static Map<String, Object> fileValue(Path file) {
+    public static Map<String, Object> fileValue(Path file) {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("class", "File");
         value.put("path", file.toAbsolutePath().normalize().toString());

@@ -142,12 +142,12 @@ class CwlParserTest {
 
     @Test
     void unsupportedRequirementMessageNamesWhatIsSupported() {
-        CwlException e = fails(tool("requirements:", "  - class: InplaceUpdateRequirement", "inputs: []",
+        CwlException e = fails(tool("requirements:", "  - class: SoftwareRequirement", "inputs: []",
                 "outputs: []"));
-        assertEquals("unsupported requirement 'InplaceUpdateRequirement'; supported: EnvVarRequirement, "
+        assertEquals("unsupported requirement 'SoftwareRequirement'; supported: EnvVarRequirement, "
                 + "DockerRequirement, ResourceRequirement, ShellCommandRequirement, InlineJavascriptRequirement, "
                 + "InitialWorkDirRequirement, SchemaDefRequirement, LoadListingRequirement, WorkReuse, NetworkAccess, "
-                + "ToolTimeLimit (at requirements[0], line 4)",
+                + "ToolTimeLimit, InplaceUpdateRequirement (at requirements[0], line 4)",
                 e.getMessage());
         assertEquals(4, e.line());
     }

@@ -40,9 +40,13 @@ class SecondaryFilesTest {
         CwlException slash = assertThrows(CwlException.class, () -> CwlParser.parseTool(tool("baseCommand: x",
                 "inputs: {f: {type: File, secondaryFiles: ../x}}", "outputs: []")));
         assertEquals("inputs.f.secondaryFiles", slash.path());
-        CwlException expr = assertThrows(CwlException.class, () -> CwlParser.parseTool(tool("baseCommand: x",
-                "inputs: {f: {type: File, secondaryFiles: $(self.basename).x}}", "outputs: []")));
-        assertEquals(CwlException.Kind.UNSUPPORTED, expr.kind());
+        CwlException js = assertThrows(CwlException.class, () -> CwlParser.parseTool(tool("baseCommand: x",
+                "inputs: {f: {type: File, secondaryFiles: '${ return self.basename + \".x\"; }'}}", "outputs: []")));
+        assertEquals(CwlException.Kind.UNSUPPORTED, js.kind());
+        CwlException unknown = assertThrows(CwlException.class, () -> CwlParser.parseTool(tool("baseCommand: x",
+                "inputs: {f: {type: File, secondaryFiles: $(inputs.g.basename).x}}", "outputs: []")));
+        assertEquals(CwlException.Kind.MALFORMED, unknown.kind());
+        assertEquals("inputs.f.secondaryFiles", unknown.path());
         CwlException notFile = assertThrows(CwlException.class, () -> CwlParser.parseTool(tool("baseCommand: x",
                 "inputs: {s: {type: string, secondaryFiles: .x}}", "outputs: []")));
         assertEquals("inputs.s.secondaryFiles", notFile.path());

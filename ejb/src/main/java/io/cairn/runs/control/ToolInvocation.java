@@ -39,6 +39,9 @@ final class ToolInvocation {
     record Staged(String stagedInputs, String commandLine, String stdout, String stderr) {
     }
 
+    /** In the run's root folder: the writable InitialWorkDir entries an in-place update hands on. */
+    static final String INPLACE_UPDATES = "inplace-updates.json";
+
     private final FileStore files;
 
     ToolInvocation(FileStore files) {
@@ -61,8 +64,23 @@ final class ToolInvocation {
         @SuppressWarnings("unchecked")
         Map<String, Object> staged = JobInputs.loadContents(tool,
                 (Map<String, Object>) stageValue(resolved, workspace, new int[1]));
-        JobInputs.checkSecondaryFiles(tool, staged);
-        staged = stageInitialWorkDir(tool, staged, workspace);
+        Path inputsReal = workspace.inputs().toRealPath();
+        staged = JobInputs.secondaryFiles(tool, staged, runtime(tool, workspace, staged), new JobInputs.Beside() {
+            @Override
+            public Map<String, Object> place(Map<String, Object> primary, Map<String, Object> object, String basename) {
+                return placeBeside(primary, object, basename, inputsReal);
+            }
+
+            @Override
+            public void drop(Map<String, Object> secondary) {
+                dropStaged(secondary, inputsReal);
+            }
+        });
+        Map<String, Object> origins = new LinkedHashMap<>();
+        if (tool.inplaceUpdate()) {
+            origins(resolved, staged, origins);
+        }
+        staged = stageInitialWorkDir(tool, staged, workspace, origins);
         RuntimeContext runtime = runtime(tool, workspace, staged);
         BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
         Map<String, Object> stored = new LinkedHashMap<>();
@@ -84,11 +102,14 @@ final class ToolInvocation {
      */
     @SuppressWarnings("unchecked")
     private Map<String, Object> stageInitialWorkDir(CommandLineTool tool, Map<String, Object> staged,
-                                                    RunWorkspace workspace) throws IOException {
+                                                    RunWorkspace workspace, Map<String, Object> origins)
+            throws IOException {
+        Files.deleteIfExists(workspace.root().resolve(INPLACE_UPDATES));
         List<InitialWorkDir.Entry> entries = InitialWorkDir.evaluate(tool, staged, runtime(tool, workspace, staged));
         if (entries.isEmpty()) {
             return staged;
         }
+        List<Object> inplace = new ArrayList<>();
         Path work = workspace.work().toRealPath();
         Path inputs = workspace.inputs().toRealPath();
         Map<String, String> moved = new LinkedHashMap<>();
@@ -103,9 +124,101 @@ final class ToolInvocation {
                 Files.writeString(target, entry.contents(), StandardCharsets.UTF_8);
             } else {
                 place(entry.object(), target, work, inputs, moved);
+                if (entry.writable() && entry.object().get("path") instanceof String p && origins.containsKey(p)) {
+                    // InplaceUpdateRequirement: what the tool leaves here replaces the input it came from
+                    Map<String, Object> update = new LinkedHashMap<>();
+                    update.put("old", origins.get(p));
+                    update.put("path", target.toString());
+                    inplace.add(update);
+                }
             }
         }
+        if (!inplace.isEmpty()) {
+            Files.writeString(workspace.root().resolve(INPLACE_UPDATES), JsonValues.write(inplace),
+                    StandardCharsets.UTF_8);
+        }
         return (Map<String, Object>) InitialWorkDir.relocate(staged, moved);
+    }
+
+    /**
+     * The job's Files and Directories (as the job gave them) by the path they were staged to,
+     * walking the resolved and the staged inputs side by side (also into listings and
+     * secondaryFiles).
+     */
+    static void origins(Object resolved, Object staged, Map<String, Object> out) {
+        if (resolved instanceof List<?> a && staged instanceof List<?> b && a.size() == b.size()) {
+            for (int i = 0; i < a.size(); i++) {
+                origins(a.get(i), b.get(i), out);
+            }
+            return;
+        }
+        if (!(resolved instanceof Map<?, ?> a) || !(staged instanceof Map<?, ?> b)) {
+            return;
+        }
+        if (("File".equals(b.get("class")) || "Directory".equals(b.get("class"))) && b.get("path") instanceof String p) {
+            out.putIfAbsent(p, a);
+            origins(a.get("listing"), b.get("listing"), out);
+            origins(a.get("secondaryFiles"), b.get("secondaryFiles"), out);
+            return;
+        }
+        for (Map.Entry<?, ?> e : a.entrySet()) {
+            origins(e.getValue(), b.get(e.getKey()), out);
+        }
+    }
+
+    /**
+     * What the tool changed in place (InplaceUpdateRequirement): for each writable
+     * InitialWorkDir entry staged from an input File or Directory, {@code old} (the value the job
+     * gave) and {@code new} (what the entry holds now, stored; a Directory keeps its basename).
+     * Only the run's own folder is read; the stored input itself is left as it was. Empty unless
+     * the tool has {@code inplaceUpdate: true}.
+     */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> inplaceUpdates(RunWorkspace workspace) throws IOException {
+        Path record = workspace.root().resolve(INPLACE_UPDATES);
+        if (!Files.isRegularFile(record)) {
+            return List.of();
+        }
+        Path workReal = workspace.work().toRealPath();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object item : (List<Object>) JsonValues.parse(Files.readString(record, StandardCharsets.UTF_8),
+                "in-place updates")) {
+            Map<String, Object> update = (Map<String, Object>) item;
+            Map<String, Object> old = (Map<String, Object>) update.get("old");
+            Path path = Path.of((String) update.get("path"));
+            Object value;
+            if ("Directory".equals(old.get("class"))) {
+                if (!Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // the tool removed it: nothing to hand on
+                }
+                List<String> problems = new ArrayList<>();
+                value = storeOutputs(OutputCollector.directoryValue(path, workReal, path.getFileName().toString(),
+                        problems), workReal);
+                if (!problems.isEmpty()) {
+                    throw new CwlException(CwlException.Kind.INVALID, "the Directory updated in place: "
+                            + String.join("; ", problems), null, null);
+                }
+            } else {
+                if (!Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                value = storeOutputs(OutputCollector.fileValue(path), workReal);
+            }
+            Map<String, Object> updated = new LinkedHashMap<>((Map<String, Object>) value);
+            if (old.get("basename") instanceof String b) {
+                updated.put("basename", b);
+            }
+            for (String kept : List.of("format", "secondaryFiles")) {
+                if (old.get(kept) != null && !updated.containsKey(kept)) {
+                    updated.put(kept, old.get(kept));
+                }
+            }
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("old", old);
+            change.put("new", updated);
+            out.add(change);
+        }
+        return out;
     }
 
     private void place(Map<?, ?> object, Path target, Path work, Path inputs, Map<String, String> moved)
@@ -147,6 +260,79 @@ final class ToolInvocation {
                     place(m, target.resolveSibling(Path.of(sp).getFileName()), work, inputs, moved);
                 }
             }
+        }
+    }
+
+    /**
+     * Stages a secondary File or Directory that a {@code secondaryFiles} expression gave for an
+     * input: into the staged primary's folder under {@code basename}, from the file store (by
+     * {@code location}), from this run's staged inputs (by {@code path}), or from a literal
+     * (contents, listing). Nothing else is read.
+     */
+    private Map<String, Object> placeBeside(Map<String, Object> primary, Map<String, Object> object, String basename,
+                                            Path inputsReal) {
+        try {
+            Path folder = Path.of((String) primary.get("path")).getParent();
+            String name = FileStore.checkBasename(basename);
+            Map<String, Object> source = new LinkedHashMap<>(object);
+            source.put("basename", name);
+            boolean directory = "Directory".equals(source.get("class"));
+            boolean literal = directory ? source.get("listing") instanceof List<?> : source.get("contents") instanceof String;
+            if (source.get("path") instanceof String p && !(source.get("location") instanceof String)
+                    && !literal) {
+                Path from = Path.of(p).toRealPath();
+                if (!from.startsWith(inputsReal)) {
+                    throw new CwlException(CwlException.Kind.INVALID, "'" + p + "' is not a file of this run's inputs", null, null);
+                }
+                Path target = folder.resolve(name);
+                if (directory) {
+                    copyTree(from, target);
+                } else {
+                    Files.copy(from, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("class", directory ? "Directory" : "File");
+                out.put("basename", name);
+                out.put("path", target.toString());
+                if (!directory) {
+                    out.put("size", Files.size(target));
+                }
+                return out;
+            }
+            return directory ? stageDirectory(source, folder, new int[1]) : stagePrimary(source, folder, new int[1]);
+        } catch (IOException e) {
+            throw new CwlException(CwlException.Kind.INVALID, "cannot stage it: " + e.getMessage(), null, null);
+        } catch (Problem e) {
+            throw new CwlException(CwlException.Kind.INVALID, e.getMessage(), null, null);
+        }
+    }
+
+    /** Deletes a staged secondary file (or folder) of this run's inputs that was staged again under another name. */
+    private static void dropStaged(Map<String, Object> secondary, Path inputsReal) {
+        if (!(secondary.get("path") instanceof String p)) {
+            return;
+        }
+        try {
+            Path given = Path.of(p).toAbsolutePath().normalize();
+            if (given.getParent() == null || !Files.isDirectory(given.getParent())) {
+                return;
+            }
+            Path path = given.getParent().toRealPath().resolve(given.getFileName());
+            if (!path.startsWith(inputsReal) || path.equals(inputsReal)) {
+                return;
+            }
+            if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try (var walk = Files.walk(path)) {
+                    for (Path each : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                        Files.deleteIfExists(each);
+                    }
+                }
+            } else {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new CwlException(CwlException.Kind.INVALID, "cannot remove the staged secondary file '" + p
+                    + "' given again under another name: " + e.getMessage(), null, null);
         }
     }
 

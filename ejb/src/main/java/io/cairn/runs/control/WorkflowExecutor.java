@@ -384,7 +384,14 @@ public class WorkflowExecutor {
         }
         RunWorkspace workspace = workspace(step);
         try {
-            step.complete(JsonValues.write(new ToolInvocation(files).collect(tool, workspace, step.getStagedInputs(), exitCode)));
+            ToolInvocation invocation = new ToolInvocation(files);
+            Map<String, Object> outputs = new LinkedHashMap<>(invocation.collect(tool, workspace,
+                    step.getStagedInputs(), exitCode));
+            List<Map<String, Object>> updates = invocation.inplaceUpdates(workspace);
+            if (!updates.isEmpty()) {
+                outputs.put(InplaceUpdates.KEY, updates);
+            }
+            step.complete(JsonValues.write(outputs));
             if (step.getCacheKey() != null) {
                 em.persist(new CacheEntry(cacheKey(step), step));
             }
@@ -419,10 +426,24 @@ public class WorkflowExecutor {
         Workflow wf = workflow(run);
         Map<String, Object> inputs = jobObject(run.getStagedInputs());
         Map<String, Map<String, Object>> finished = new HashMap<>();
+        List<StepRun> updating = new ArrayList<>();
         for (StepRun s : steps) {
             if (s.getState() == RunState.COMPLETE) {
-                finished.put(s.getStepKey(), jobObject(s.getOutputs()));
+                Map<String, Object> outputs = jobObject(s.getOutputs());
+                finished.put(s.getStepKey(), outputs);
+                if (outputs.containsKey(InplaceUpdates.KEY)) {
+                    updating.add(s);
+                }
             }
+        }
+        if (!updating.isEmpty()) {
+            // in the order the steps ended, so that in-place updates apply one after the other
+            updating.sort(Comparator.comparing((StepRun s) -> s.getEndedAt() == null ? Instant.MAX : s.getEndedAt())
+                    .thenComparingInt(StepRun::getSeq));
+            InplaceUpdates updates = new InplaceUpdates();
+            updating.forEach(s -> updates.take(finished.get(s.getStepKey())));
+            inputs = updates.applyTo(inputs);
+            finished.replaceAll((key, outputs) -> updates.applyTo(outputs));
         }
         return DagPlanner.plan(wf, inputs, finished, DagPlanner.JAVASCRIPT,
                 file -> files.blob(files.resolve(String.valueOf(file.get("location")), "a File to load (loadContents)")));
