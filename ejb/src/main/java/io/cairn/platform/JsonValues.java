@@ -35,6 +35,11 @@ public final class JsonValues {
     private JsonValues() {
     }
 
+    /** The JSON-P provider, looked up once; use it instead of {@code jakarta.json.Json}'s static factories. */
+    public static JsonProvider provider() {
+        return JSON;
+    }
+
     /** Parses JSON text to plain Java values; malformed text gives a {@link Problem}. */
     public static Object parse(String text, String what) {
         try (JsonReader reader = JSON.createReader(new StringReader(text))) {

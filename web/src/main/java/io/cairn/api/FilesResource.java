@@ -2,9 +2,10 @@ package io.cairn.api;
 
 import io.cairn.files.boundary.FileStore;
 import io.cairn.files.entity.StoredFile;
+import io.cairn.platform.JsonValues;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,6 +28,9 @@ import java.util.HexFormat;
 @Path("v1/files")
 public class FilesResource {
 
+    /** Looked up once (see {@link JsonValues#provider()}). */
+    private static final JsonProvider JSON = JsonValues.provider();
+
     @Inject
     FileStore store;
 
@@ -41,7 +45,7 @@ public class FilesResource {
         FileStore.checkBasename(name);
         StoredFile file = store.store(body, name);
         String location = Locations.absolute(uri, FileStore.location(file));
-        JsonObject json = Json.createObjectBuilder()
+        JsonObject json = JSON.createObjectBuilder()
                 .add("class", "File")
                 .add("location", location)
                 .add("basename", file.getBasename())

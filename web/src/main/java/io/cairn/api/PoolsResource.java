@@ -7,10 +7,10 @@ import io.cairn.platform.Problem;
 import io.cairn.pools.boundary.Pools;
 import io.cairn.pools.control.ComputeGateway;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -37,6 +37,9 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public class PoolsResource {
 
+    /** Looked up once (see {@link JsonValues#provider()}). */
+    private static final JsonProvider JSON = JsonValues.provider();
+
     private static final Set<String> FIELDS = Set.of("name", "kind", "properties", "secrets");
 
     @Inject
@@ -50,11 +53,11 @@ public class PoolsResource {
 
     @GET
     public JsonObject list() {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = JSON.createArrayBuilder();
         for (Pools.PoolView pool : pools.list()) {
             items.add(json(pool));
         }
-        return Json.createObjectBuilder().add("items", items).build();
+        return JSON.createObjectBuilder().add("items", items).build();
     }
 
     @GET
@@ -67,11 +70,11 @@ public class PoolsResource {
     @GET
     @Path("kinds")
     public JsonObject kinds() {
-        JsonObjectBuilder kinds = Json.createObjectBuilder();
+        JsonObjectBuilder kinds = JSON.createObjectBuilder();
         pools.kinds().forEach((kind, properties) -> {
-            JsonArrayBuilder list = Json.createArrayBuilder();
+            JsonArrayBuilder list = JSON.createArrayBuilder();
             for (PoolKinds.Property p : properties) {
-                JsonObjectBuilder property = Json.createObjectBuilder()
+                JsonObjectBuilder property = JSON.createObjectBuilder()
                         .add("name", p.name())
                         .add("type", p.type())
                         .add("description", p.description())
@@ -81,9 +84,9 @@ public class PoolsResource {
                 }
                 list.add(property);
             }
-            kinds.add(kind, Json.createObjectBuilder().add("properties", list));
+            kinds.add(kind, JSON.createObjectBuilder().add("properties", list));
         });
-        return Json.createObjectBuilder().add("kinds", kinds).build();
+        return JSON.createObjectBuilder().add("kinds", kinds).build();
     }
 
     @POST
@@ -170,7 +173,7 @@ public class PoolsResource {
     }
 
     private static JsonObject json(Pools.PoolView pool) {
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("name", pool.name())
                 .add("kind", pool.kind())
                 .add("health", pool.up() ? "UP" : "DOWN")
@@ -180,9 +183,9 @@ public class PoolsResource {
                 .add("detail", pool.detail() == null ? "" : pool.detail())
                 .add("source", pool.source() == null ? "unknown" : pool.source().name().toLowerCase().replace('_', '-'));
         if (pool.source() == ComputeGateway.Source.API) {
-            JsonObjectBuilder properties = Json.createObjectBuilder();
+            JsonObjectBuilder properties = JSON.createObjectBuilder();
             pool.properties().forEach(properties::add);
-            JsonObjectBuilder secrets = Json.createObjectBuilder();
+            JsonObjectBuilder secrets = JSON.createObjectBuilder();
             pool.secrets().forEach(secrets::add);
             json.add("properties", properties).add("secrets", secrets);
         }

@@ -1,12 +1,16 @@
 package io.cairn.api;
 
-import jakarta.json.Json;
+import io.cairn.platform.JsonValues;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /** Builds RFC 9457 problem documents. */
 final class ProblemJson {
+
+    /** Looked up once (see {@link JsonValues#provider()}). */
+    private static final JsonProvider JSON = JsonValues.provider();
 
     static final String MEDIA_TYPE = "application/problem+json";
 
@@ -18,7 +22,7 @@ final class ProblemJson {
     }
 
     static Response response(int status, String type, String title, String detail, String instance) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("type", type == null ? "about:blank" : type)
                 .add("title", title)
                 .add("status", status);

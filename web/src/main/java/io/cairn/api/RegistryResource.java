@@ -7,10 +7,10 @@ import io.cairn.tools.boundary.ToolCatalog;
 import io.cairn.tools.entity.Tool;
 import io.cairn.tools.entity.ToolVersion;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,6 +30,9 @@ import java.net.URI;
  */
 @Produces(MediaType.APPLICATION_JSON)
 public abstract class RegistryResource {
+
+    /** Looked up once (see {@link JsonValues#provider()}). */
+    private static final JsonProvider JSON = JsonValues.provider();
 
     /** {@link ToolCatalog#TOOL} or {@link ToolCatalog#WORKFLOW}. */
     protected abstract String kind();
@@ -82,26 +85,26 @@ public abstract class RegistryResource {
 
     @GET
     public JsonObject list() {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = JSON.createArrayBuilder();
         for (Tool tool : catalog.tools(kind())) {
-            items.add(Json.createObjectBuilder()
+            items.add(JSON.createObjectBuilder()
                     .add("name", tool.getName())
                     .add("latest", tool.getLatest())
                     .add("updatedAt", tool.getUpdatedAt().toString()));
         }
-        return Json.createObjectBuilder().add("items", items).build();
+        return JSON.createObjectBuilder().add("items", items).build();
     }
 
     @GET
     @Path("{name}")
     public JsonObject tool(@PathParam("name") String name) {
-        JsonArrayBuilder versions = Json.createArrayBuilder();
+        JsonArrayBuilder versions = JSON.createArrayBuilder();
         var all = catalog.versions(kind(), name);
-        all.forEach(v -> versions.add(Json.createObjectBuilder()
+        all.forEach(v -> versions.add(JSON.createObjectBuilder()
                 .add("version", v.getVersion())
                 .add("sha256", v.getSha256())
                 .add("createdAt", v.getCreatedAt().toString())));
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("name", name)
                 .add("latest", all.get(0).getVersion())
                 .add("versions", versions)
@@ -116,9 +119,9 @@ public abstract class RegistryResource {
 
     private JsonObject versionJson(ToolVersion version, boolean withDocument) {
         CwlProcess tool = catalog.process(version);
-        JsonArrayBuilder inputs = Json.createArrayBuilder();
+        JsonArrayBuilder inputs = JSON.createArrayBuilder();
         for (InputParameter input : tool.inputs()) {
-            JsonObjectBuilder in = Json.createObjectBuilder()
+            JsonObjectBuilder in = JSON.createObjectBuilder()
                     .add("id", input.id())
                     .add("type", input.type().toString());
             if (input.defaultValue() != null) {
@@ -132,7 +135,7 @@ public abstract class RegistryResource {
             }
             inputs.add(in);
         }
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("name", version.getToolName())
                 .add("version", version.getVersion())
                 .add("id", version.getId())
@@ -140,7 +143,7 @@ public abstract class RegistryResource {
                 .add("createdAt", version.getCreatedAt().toString())
                 .add("class", tool.cwlClass())
                 .add("inputs", inputs)
-                .add("outputs", Json.createArrayBuilder(tool.outputIds()));
+                .add("outputs", JSON.createArrayBuilder(tool.outputIds()));
         if (version.getLabel() != null) {
             body.add("label", version.getLabel());
         }

@@ -13,11 +13,11 @@ import io.cairn.runs.entity.Run;
 import io.cairn.runs.entity.RunState;
 import io.cairn.runs.entity.StepRun;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -40,6 +40,9 @@ import java.util.Set;
 @Path("v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunsResource {
+
+    /** Looked up once (see {@link JsonValues#provider()}). */
+    private static final JsonProvider JSON = JsonValues.provider();
 
     /** The most bytes one log request returns. */
     static final int MAX_LOG_CHUNK = 1 << 20;
@@ -77,9 +80,9 @@ public class RunsResource {
                            @QueryParam("size") @DefaultValue("50") String size) {
         Runs.Page found = runs.list(parseState(state), tool,
                 (int) number("page", page, Integer.MAX_VALUE), (int) number("size", size, Integer.MAX_VALUE));
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = JSON.createArrayBuilder();
         found.items().forEach(run -> items.add(runJson(run)));
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("items", items)
                 .add("total", found.total())
                 .add("page", found.page())
@@ -124,9 +127,9 @@ public class RunsResource {
     @Path("{id}/steps")
     public JsonObject steps(@PathParam("id") String id) {
         String self = uri.getBaseUriBuilder().path("v1/runs/{id}").build(id).toString();
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = JSON.createArrayBuilder();
         for (StepRun step : runs.steps(id)) {
-            JsonObjectBuilder json = Json.createObjectBuilder()
+            JsonObjectBuilder json = JSON.createObjectBuilder()
                     .add("id", step.getId())
                     .add("key", step.getStepKey())
                     .add("state", step.getState().name())
@@ -139,13 +142,13 @@ public class RunsResource {
             add(json, "startedAt", step.getStartedAt());
             add(json, "endedAt", step.getEndedAt());
             String logs = self + "/steps/" + step.getId() + "/logs";
-            json.add("links", Json.createObjectBuilder()
+            json.add("links", JSON.createObjectBuilder()
                     .add("stdout", logs + "?stream=stdout")
                     .add("stderr", logs + "?stream=stderr")
                     .add("cache", self + "/steps/" + step.getId() + "/cache"));
             items.add(json);
         }
-        return Json.createObjectBuilder().add("items", items).build();
+        return JSON.createObjectBuilder().add("items", items).build();
     }
 
     /**
@@ -157,14 +160,14 @@ public class RunsResource {
     @Path("{id}/steps/{step}/cache")
     public JsonObject stepCache(@PathParam("id") String id, @PathParam("step") String step) {
         Runs.CacheReport report = runs.cache(id, step);
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("step", report.step().getId())
                 .add("key", report.step().getStepKey())
                 .add("cacheHit", report.step().isCacheHit())
                 .add("explanation", report.explanation());
         if (report.key() != null) {
             json.add("digest", report.key().value());
-            JsonObjectBuilder parts = Json.createObjectBuilder();
+            JsonObjectBuilder parts = JSON.createObjectBuilder();
             report.key().asMap().forEach(parts::add);
             json.add("parts", parts);
         }
@@ -172,20 +175,20 @@ public class RunsResource {
             json.add("source", entryJson(report.source()));
         }
         if (report.nearest() != null) {
-            JsonArrayBuilder differs = Json.createArrayBuilder();
+            JsonArrayBuilder differs = JSON.createArrayBuilder();
             report.differs().forEach(differs::add);
-            json.add("nearest", Json.createObjectBuilder(entryJson(report.nearest())).add("differs", differs));
+            json.add("nearest", JSON.createObjectBuilder(entryJson(report.nearest())).add("differs", differs));
         }
         return json.build();
     }
 
     private JsonObject entryJson(CacheEntry entry) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("run", entry.getRunId())
                 .add("step", entry.getStepId())
                 .add("key", entry.getStepKey())
                 .add("createdAt", entry.getCreatedAt().toString())
-                .add("links", Json.createObjectBuilder()
+                .add("links", JSON.createObjectBuilder()
                         .add("run", uri.getBaseUriBuilder().path("v1/runs/{id}").build(entry.getRunId()).toString()))
                 .build();
     }
@@ -232,7 +235,7 @@ public class RunsResource {
     }
 
     private JsonObject runJson(Run run) {
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("id", run.getId())
                 .add(run.isWorkflow() ? "workflow" : "tool", run.getToolName())
                 .add("version", run.getToolVersion())
@@ -249,11 +252,11 @@ public class RunsResource {
         add(json, "startedAt", run.getStartedAt());
         add(json, "endedAt", run.getEndedAt());
         json.add("inputs", JsonValues.toJson(Locations.absolutize(uri, JsonValues.parse(run.getInputs(), "stored inputs"))));
-        JsonArrayBuilder argv = Json.createArrayBuilder();
+        JsonArrayBuilder argv = JSON.createArrayBuilder();
         runs.commandLine(run).forEach(argv::add);
         json.add("commandLine", argv);
         String self = uri.getBaseUriBuilder().path("v1/runs/{id}").build(run.getId()).toString();
-        json.add("links", Json.createObjectBuilder()
+        json.add("links", JSON.createObjectBuilder()
                 .add("self", self)
                 .add("outputs", self + "/outputs")
                 .add("stdout", self + "/logs?stream=stdout")

@@ -1,7 +1,8 @@
 package io.cairn.security;
 
+import io.cairn.platform.JsonValues;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -23,6 +24,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class HostCheckFilter extends HttpFilter {
+
+    /** Looked up once (see {@link JsonValues#provider()}). */
+    private static final JsonProvider JSON = JsonValues.provider();
 
     private static final long serialVersionUID = 1L;
 
@@ -49,7 +53,7 @@ public class HostCheckFilter extends HttpFilter {
         }
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
         response.setContentType("application/problem+json");
-        response.getWriter().write(Json.createObjectBuilder()
+        response.getWriter().write(JSON.createObjectBuilder()
                 .add("type", "about:blank")
                 .add("title", "Forbidden")
                 .add("status", 403)

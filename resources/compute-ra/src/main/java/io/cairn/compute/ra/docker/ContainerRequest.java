@@ -1,10 +1,10 @@
 package io.cairn.compute.ra.docker;
 
 import io.cairn.compute.TaskSpec;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,6 +17,9 @@ import java.util.Map;
  * the output's bytes exactly (the default {@code json-file} driver turns bytes that are not UTF-8 into U+FFFD).
  */
 final class ContainerRequest {
+
+    /** Looked up once: each of {@code Json}'s static factories looks the provider up again through the service loader. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** Logs beyond this size would be rotated away; one file, so nothing is ever split across files. */
     static final String LOG_MAX_SIZE = "64g";
@@ -33,12 +36,12 @@ final class ContainerRequest {
      */
     static JsonObject body(TaskSpec spec, String image, String user, Map<String, String> labels, String network,
                            int hostCpus) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("Image", image)
                 .add("Cmd", strings(spec.command()))
                 .add("Env", environment(spec))
                 .add("WorkingDir", spec.workDir())
-                .add("Labels", Json.createObjectBuilder(new LinkedHashMap<String, Object>(labels)))
+                .add("Labels", JSON.createObjectBuilder(new LinkedHashMap<String, Object>(labels)))
                 .add("Tty", false)
                 .add("AttachStdout", false)
                 .add("AttachStderr", false);
@@ -47,12 +50,12 @@ final class ContainerRequest {
         if (user != null) {
             body.add("User", user);
         }
-        JsonObjectBuilder host = Json.createObjectBuilder()
+        JsonObjectBuilder host = JSON.createObjectBuilder()
                 .add("Mounts", mounts(spec))
                 .add("NetworkMode", spec.networkAccess() ? network : "none")
-                .add("LogConfig", Json.createObjectBuilder()
+                .add("LogConfig", JSON.createObjectBuilder()
                         .add("Type", "local")
-                        .add("Config", Json.createObjectBuilder()
+                        .add("Config", JSON.createObjectBuilder()
                                 .add("max-size", LOG_MAX_SIZE)
                                 .add("max-file", "1")
                                 .add("compress", "false")));
@@ -69,7 +72,7 @@ final class ContainerRequest {
      * and without one Docker uses the image's PATH (or its standard one if the image sets none).
      */
     private static JsonArrayBuilder environment(TaskSpec spec) {
-        JsonArrayBuilder env = Json.createArrayBuilder();
+        JsonArrayBuilder env = JSON.createArrayBuilder();
         spec.environment().forEach((name, value) -> {
             if (!"PATH".equals(name)) {
                 env.add(name + "=" + value);
@@ -93,8 +96,8 @@ final class ContainerRequest {
         for (String path : spec.readOnlyPaths()) {
             binds.putIfAbsent(normal(path), true);
         }
-        JsonArrayBuilder mounts = Json.createArrayBuilder();
-        binds.forEach((path, readOnly) -> mounts.add(Json.createObjectBuilder()
+        JsonArrayBuilder mounts = JSON.createArrayBuilder();
+        binds.forEach((path, readOnly) -> mounts.add(JSON.createObjectBuilder()
                 .add("Type", "bind")
                 .add("Source", path)
                 .add("Target", path)
@@ -107,7 +110,7 @@ final class ContainerRequest {
     }
 
     private static JsonArrayBuilder strings(Iterable<String> values) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         values.forEach(array::add);
         return array;
     }

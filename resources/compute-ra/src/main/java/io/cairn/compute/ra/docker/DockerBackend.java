@@ -8,11 +8,11 @@ import io.cairn.compute.TaskSpec;
 import io.cairn.compute.TaskState;
 import io.cairn.compute.TaskStatus;
 import io.cairn.compute.ra.Backend;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,6 +71,9 @@ import java.util.regex.Pattern;
  * command never goes through a shell.
  */
 final class DockerBackend implements Backend {
+
+    /** Looked up once: each of {@code Json}'s static factories looks the provider up again through the service loader. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     static final String KIND = "docker";
     static final String API = "/v1.41";
@@ -938,7 +941,7 @@ final class DockerBackend implements Backend {
             if (!listed.ok()) {
                 throw new ComputeException("dockerd refused to list containers: " + errorMessage(listed.body()));
             }
-            try (JsonReader reader = Json.createReader(new StringReader(listed.text()))) {
+            try (JsonReader reader = JSON.createReader(new StringReader(listed.text()))) {
                 JsonArray array = reader.readArray();
                 List<JsonObject> result = new ArrayList<>();
                 for (JsonValue value : array) {
@@ -1071,7 +1074,7 @@ final class DockerBackend implements Backend {
         if (!response.ok()) {
             throw new IOException("HTTP " + response.status() + ": " + errorMessage(response.body()));
         }
-        try (JsonReader reader = Json.createReader(new StringReader(response.text()))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(response.text()))) {
             return reader.readObject();
         } catch (RuntimeException e) {
             throw new IOException("dockerd sent JSON that cannot be read: " + e.getMessage(), e);
@@ -1081,7 +1084,7 @@ final class DockerBackend implements Backend {
     /** The {@code message} of a Docker error body, else the body as text. */
     static String errorMessage(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8).strip();
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
             return reader.readObject().getString("message", text);
         } catch (RuntimeException e) {
             return text;
