@@ -1,10 +1,14 @@
 package io.cairn.compute.ra.local;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +31,7 @@ record ProcStat(char state, long pgrp, long session) {
 
     static Optional<ProcStat> of(long pid) {
         try {
-            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
-                    StandardCharsets.ISO_8859_1);
+            String stat = read(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.ISO_8859_1);
             // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses: parse after the last ')'
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
             return Optional.of(new ProcStat(fields[0].charAt(0), Long.parseLong(fields[2]),
@@ -111,7 +114,7 @@ record ProcStat(char state, long pgrp, long session) {
     static int onlineCpus() {
         int cpus = 0;
         try {
-            for (String range : Files.readString(CPUS_ONLINE, StandardCharsets.US_ASCII).trim().split(",")) {
+            for (String range : read(CPUS_ONLINE, StandardCharsets.US_ASCII).trim().split(",")) {
                 String[] ends = range.split("-");
                 cpus += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
             }
@@ -126,9 +129,26 @@ record ProcStat(char state, long pgrp, long session) {
         return readNumber(PID_MAX);
     }
 
+    /**
+     * A file of /proc or /sys, read with as few {@code read} calls as its size allows (the first one takes it all).
+     * Not {@link Files#readString}: for a file whose size reads as 0 it reads one byte first and then the rest, and
+     * some kernels answer a sysctl file's second read with its end (seen: {@code pid_max} read as "3").
+     */
+    static String read(Path file, Charset charset) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            while (channel.read(buffer) > 0) {
+                if (!buffer.hasRemaining()) {
+                    buffer = ByteBuffer.allocate(buffer.capacity() * 2).put(buffer.flip());
+                }
+            }
+            return charset.decode(buffer.flip()).toString();
+        }
+    }
+
     private static long readNumber(Path file) {
         try {
-            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim());
+            return Long.parseLong(read(file, StandardCharsets.US_ASCII).trim());
         } catch (IOException | RuntimeException e) {
             return -1;
         }
