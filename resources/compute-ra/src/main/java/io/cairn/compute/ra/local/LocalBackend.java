@@ -102,11 +102,34 @@ final class LocalBackend implements Backend {
      * A task this backend started: its process (the JDK reaps it and knows when it ended, without a look at /proc),
      * what its control folder records of the start, and when the pid counter was read at its start.
      */
-    private record Launch(Process process, TaskFolder.Started started, long pidReadAt) {
+    private record Launch(Process process, TaskFolder.Started started, Instant startedAt, long pidReadAt,
+                          long limitSeconds) {
+
+        /** A task handed to the launcher runs until the launcher reports its end (which settles it). */
+        boolean alive() {
+            return process == null || process.isAlive();
+        }
+
+        boolean viaLauncher() {
+            return process == null;
+        }
     }
 
-    /** The pool's configuration as the backend needs it. */
-    record Settings(String poolName, int slots, Path stateDir) {
+    /** How tasks are started: see {@link #launcherMode}. */
+    static final String LAUNCHER_AUTO = "auto";
+    static final String LAUNCHER_PERL = "perl";
+    static final String LAUNCHER_SHELL = "shell";
+
+    /**
+     * The pool's configuration as the backend needs it. {@code launcher}: {@value #LAUNCHER_PERL} (the long-lived
+     * {@link Launcher}), {@value #LAUNCHER_SHELL} (one {@code setsid} and shell wrapper per task, started by the JVM)
+     * or {@value #LAUNCHER_AUTO} (the launcher where the host has Perl, else the wrapper).
+     */
+    record Settings(String poolName, int slots, Path stateDir, String launcher) {
+
+        Settings(String poolName, int slots, Path stateDir) {
+            this(poolName, slots, stateDir, LAUNCHER_AUTO);
+        }
     }
 
     private final String poolName;
@@ -145,6 +168,8 @@ final class LocalBackend implements Backend {
     private final PidCounter pids = new PidCounter(ProcStat.pidMax(), ProcStat.onlineCpus());
     private long nextSequence;
     private boolean shutdown;
+    /** The launcher tasks are handed to; {@code null}: each task is started through the wrapper. */
+    private Launcher launcher;
 
     LocalBackend(Settings settings, Executor executor) {
         if (settings.slots() < 1) {
@@ -182,6 +207,12 @@ final class LocalBackend implements Backend {
         }
         this.lockFile = channel;
         this.stateLock = acquired;
+        try {
+            this.launcher = startLauncher(settings.launcher());
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
         lock.lock();
         try {
             adopt();
@@ -418,10 +449,14 @@ final class LocalBackend implements Backend {
             if (shutdown) {
                 return;
             }
+            awaitLauncherStarts();
             shutdown = true;
             queue.clear();
             running.clear();
             changed.signalAll();
+            if (launcher != null) {
+                launcher.close(); // it records the exit codes of the tasks it runs, then ends
+            }
         } finally {
             lock.unlock();
         }
@@ -452,8 +487,8 @@ final class LocalBackend implements Backend {
             return known;
         }
         Launch launch = launches.get(backendId);
-        if (launch != null && launch.process().isAlive()) {
-            return new TaskStatus(TaskState.RUNNING, null, null, launch.started().startedAt(), null);
+        if (launch != null && launch.alive()) {
+            return new TaskStatus(TaskState.RUNNING, null, null, launch.startedAt(), null);
         }
         TaskFolder folder = folder(backendId);
         if (folder == null) {
@@ -573,7 +608,8 @@ final class LocalBackend implements Backend {
      * on. Only the first call for a watched task does anything.
      */
     private void settle(String backendId) {
-        if (running.remove(backendId) != null) {
+        if (running.containsKey(backendId)) {
+            running.remove(backendId);
             killLeftovers(backendId);
             launches.remove(backendId);
             changed.signalAll();
@@ -589,6 +625,9 @@ final class LocalBackend implements Backend {
         List<String> gone = new ArrayList<>();
         for (Map.Entry<String, ProcessHandle> entry : running.entrySet()) {
             Launch launch = launches.get(entry.getKey());
+            if (launch != null && launch.viaLauncher()) {
+                continue; // its end comes from the launcher, or from the launcher's loss
+            }
             if (launch != null ? !launch.process().isAlive() : !ProcStat.isRunning(entry.getValue())) {
                 gone.add(entry.getKey());
             }
@@ -617,6 +656,14 @@ final class LocalBackend implements Backend {
             Files.createDirectories(workDir);
             File stdout = createParents(Path.of(spec.stdout()));
             File stderr = createParents(Path.of(spec.stderr()));
+            if (launcher != null) {
+                folder.markStarting();
+                Instant startedAt = Instant.now();
+                running.put(backendId, null); // its pid comes with the launcher's report
+                launches.put(backendId, new Launch(null, null, startedAt, 0, spec.timeLimitSeconds()));
+                launcher.send(backendId, folder.dir(), spec);
+                return;
+            }
             List<String> argv = new ArrayList<>(List.of(setsid, SHELL, "-c", WRAPPER, "cairn-task",
                     folder.dir().toString(), pwdArgument(spec)));
             argv.addAll(spec.command());
@@ -637,7 +684,7 @@ final class LocalBackend implements Backend {
             TaskFolder.Started started = new TaskFolder.Started(process.pid(), processStart, startedAt);
             folder.markStarted(started);
             running.put(backendId, process.toHandle());
-            launches.put(backendId, new Launch(process, started, pidReadAt));
+            launches.put(backendId, new Launch(process, started, startedAt, pidReadAt, spec.timeLimitSeconds()));
             watch(backendId, process.onExit());
             limitTime(backendId, spec.timeLimitSeconds(), startedAt);
             long pid = process.pid();
@@ -729,6 +776,183 @@ final class LocalBackend implements Backend {
         }
     }
 
+    // ---- the launcher ------------------------------------------------------------------------------------------
+
+    private Launcher startLauncher(String mode) {
+        String chosen = mode == null || mode.isBlank() ? LAUNCHER_AUTO : mode.trim();
+        switch (chosen) {
+            case LAUNCHER_SHELL:
+                return null;
+            case LAUNCHER_AUTO:
+                if (!Launcher.available()) {
+                    LOG.info(() -> "local pool " + poolName + ": no " + Launcher.PERL
+                            + "; each task is started through a setsid and shell wrapper");
+                    return null;
+                }
+                break;
+            case LAUNCHER_PERL:
+                if (!Launcher.available()) {
+                    throw new ComputeException("local pool " + poolName + " is set to launcher=perl, but "
+                            + Launcher.PERL + " is missing on this host; install Perl or set launcher=shell");
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("unknown launcher '" + chosen + "' for local pool " + poolName
+                        + ": use auto, perl or shell");
+        }
+        try {
+            return Launcher.start(poolName, stateDir.resolve("launcher.log"), nativeCharset(), new LauncherEvents(),
+                    executor);
+        } catch (IOException e) {
+            if (LAUNCHER_PERL.equals(chosen)) {
+                throw new ComputeException("local pool " + poolName + ": " + e.getMessage(), e);
+            }
+            LOG.log(Level.WARNING, "local pool " + poolName + ": the launcher did not start; each task is started"
+                    + " through a setsid and shell wrapper instead", e);
+            return null;
+        }
+    }
+
+    /**
+     * Waits (a moment at most) until the launcher has reported the pid of every task handed to it, so that each has
+     * its start recorded for the backend that adopts it.
+     */
+    private void awaitLauncherStarts() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (launcher != null && launches.values().stream().anyMatch(l -> l.viaLauncher() && l.started() == null)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                changed.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The launcher's reports, on its reading thread. */
+    private final class LauncherEvents implements Launcher.Events {
+
+        @Override
+        public void started(String backendId, long pid) {
+            long pidReadAt = System.nanoTime();
+            ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+            Instant processStart = process == null ? null : process.info().startInstant().orElse(null);
+            lock.lock();
+            try {
+                pids.observe(pid, pidReadAt);
+                Launch launch = launches.get(backendId);
+                TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
+                if (launch == null || !launch.viaLauncher() || launch.started() != null) {
+                    if (!shutdown) {
+                        // settled before it began (canceled while being started): it must not run on
+                        if (process != null) {
+                            killTree(process);
+                        }
+                        return;
+                    }
+                }
+                Instant startedAt = launch != null ? launch.startedAt() : Instant.now();
+                TaskFolder.Started started = new TaskFolder.Started(pid, processStart, startedAt);
+                try {
+                    folder.markStarted(started); // the record an adopting backend reads, also after a shutdown
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "pool " + poolName + ": cannot record the start of task " + backendId, e);
+                }
+                if (shutdown || launch == null) {
+                    return;
+                }
+                launches.put(backendId, new Launch(null, started, startedAt, pidReadAt, launch.limitSeconds()));
+                running.put(backendId, process);
+                limitTime(backendId, launch.limitSeconds(), startedAt);
+                changed.signalAll();
+                LOG.fine(() -> "pool " + poolName + ": task " + backendId + " started as pid " + pid);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void failed(String backendId, String message) {
+            lock.lock();
+            try {
+                TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
+                if (finished(folder) == null) {
+                    fail(folder, "could not start the task: " + message);
+                    finished(folder);
+                }
+                if (!shutdown) {
+                    settle(backendId);
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void exited(String backendId, int exitCode) {
+            lock.lock();
+            try {
+                Launch launch = launches.get(backendId);
+                if (shutdown || !running.containsKey(backendId) || launch == null || !launch.viaLauncher()) {
+                    return;
+                }
+                if (!ended.containsKey(backendId)) {
+                    // a cancel or time-out would already be in memory: it is recorded before the kill
+                    Instant endedAt = Instant.now();
+                    ended.put(backendId, new TaskStatus(exitCode == 0 ? TaskState.COMPLETE : TaskState.EXECUTOR_ERROR,
+                            exitCode, null, launch.startedAt(), endedAt));
+                }
+                settle(backendId);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * The launcher died (it was killed): tasks it had started are watched like adopted ones (their end will be
+         * a lost exit code), those it had not started fail, and new tasks start through the wrapper.
+         */
+        @Override
+        public void lost(String reason) {
+            lock.lock();
+            try {
+                launcher = null;
+                if (shutdown) {
+                    return;
+                }
+                List<String> mine = launches.entrySet().stream()
+                        .filter(entry -> entry.getValue().viaLauncher())
+                        .map(Map.Entry::getKey)
+                        .toList();
+                for (String backendId : mine) {
+                    Launch launch = launches.remove(backendId);
+                    TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
+                    ProcessHandle process = launch.started() == null ? null : liveProcess(launch.started());
+                    if (process != null) {
+                        running.put(backendId, process);
+                        watch(backendId, process.onExit());
+                        continue;
+                    }
+                    if (finished(folder) == null) {
+                        fail(folder, launch.started() == null ? "the launcher ended before the task started ("
+                                + reason + ")" : VANISHED);
+                        finished(folder);
+                    }
+                    settle(backendId);
+                }
+                changed.signalAll();
+                startQueued();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     // ---- processes -----------------------------------------------------------------------------------------------
 
     /** The task's process if it still runs and is the very process the task started (pids get reused). */
@@ -774,6 +998,9 @@ final class LocalBackend implements Backend {
         Launch launch = launches.get(backendId);
         TaskFolder.Started started = launch != null ? launch.started()
                 : new TaskFolder(tasksDir.resolve(backendId)).started();
+        if (started == null) {
+            return; // it never ran
+        }
         long lowest = 0;
         if (launch != null) {
             long last = ProcStat.lastPid();
@@ -1087,7 +1314,7 @@ final class LocalBackend implements Backend {
 
     private static String hostName() {
         try {
-            String name = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
+            String name = ProcStat.read(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
             if (!name.isEmpty()) {
                 return name;
             }

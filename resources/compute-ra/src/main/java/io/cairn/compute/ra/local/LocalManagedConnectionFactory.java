@@ -41,6 +41,12 @@ public class LocalManagedConnectionFactory extends ComputeManagedConnectionFacto
                     + " restarts for running tasks to be adopted. Default: <java.io.tmpdir>/cairn-compute/<poolName>.")
     private String stateDir;
 
+    @ConfigProperty(type = String.class, defaultValue = LocalBackend.LAUNCHER_AUTO,
+            description = "How tasks are started: perl (a long-lived launcher per pool forks them; the fastest),"
+                    + " shell (the server starts each through setsid and a shell wrapper) or auto (perl where"
+                    + " /usr/bin/perl exists, else shell).")
+    private String launcher = LocalBackend.LAUNCHER_AUTO;
+
     public String getPoolName() {
         return poolName;
     }
@@ -66,6 +72,15 @@ public class LocalManagedConnectionFactory extends ComputeManagedConnectionFacto
         this.stateDir = stateDir == null || stateDir.isBlank() ? null : stateDir.trim();
     }
 
+    public String getLauncher() {
+        return launcher;
+    }
+
+    /** A blank value means {@code auto}. */
+    public void setLauncher(String launcher) {
+        this.launcher = launcher == null || launcher.isBlank() ? LocalBackend.LAUNCHER_AUTO : launcher.trim();
+    }
+
     /** The state folder in use: the configured one, or one per pool name under the temporary folder. */
     public Path effectiveStateDir() {
         Path dir = stateDir != null ? Path.of(stateDir)
@@ -81,7 +96,8 @@ public class LocalManagedConnectionFactory extends ComputeManagedConnectionFacto
 
     @Override
     public Map<String, Object> configuration() {
-        return Map.of("poolName", poolName, "slots", slots, "stateDir", effectiveStateDir().toString());
+        return Map.of("poolName", poolName, "slots", slots, "stateDir", effectiveStateDir().toString(),
+                "launcher", launcher);
     }
 
     @Override
@@ -91,7 +107,7 @@ public class LocalManagedConnectionFactory extends ComputeManagedConnectionFacto
 
     @Override
     protected Backend createBackend(Executor executor) {
-        return new LocalBackend(new LocalBackend.Settings(poolName, slots, effectiveStateDir()), executor);
+        return new LocalBackend(new LocalBackend.Settings(poolName, slots, effectiveStateDir(), launcher), executor);
     }
 
     @Override

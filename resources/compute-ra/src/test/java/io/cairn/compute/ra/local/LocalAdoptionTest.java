@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -156,12 +157,18 @@ class LocalAdoptionTest {
             assertEquals(TaskState.SYSTEM_ERROR, status.state());
             assertEquals("process vanished without an exit code", status.message());
         } finally {
-            // the wrapper first, so that it cannot record the sleep's death while the folder is deleted
-            ProcessHandle.of(real.pid()).ifPresent(wrapper -> {
-                List<ProcessHandle> children = wrapper.descendants().toList();
-                wrapper.destroyForcibly();
-                wrapper.onExit().join();
+            // nothing may record the sleep's death while the folder is deleted: a wrapper is killed first; the
+            // pool's launcher (the sleep's parent) records it and then ends, as its last task is over
+            ProcessHandle.of(real.pid()).ifPresent(task -> {
+                ProcessHandle parent = task.parent().orElse(null);
+                boolean launched = parent != null && parent.info().command().orElse("").endsWith("/perl");
+                List<ProcessHandle> children = task.descendants().toList();
+                task.destroyForcibly();
+                task.onExit().join();
                 children.forEach(ProcessHandle::destroyForcibly);
+                if (launched) {
+                    parent.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+                }
             });
         }
     }

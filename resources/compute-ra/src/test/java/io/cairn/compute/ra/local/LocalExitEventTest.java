@@ -61,7 +61,9 @@ class LocalExitEventTest {
     void aSlotFreedByAPingBeforeTheExitEventStillStartsTheNextTask() throws InterruptedException {
         HoldingExecutor executor = new HoldingExecutor();
         Path state = root.resolve("state");
-        LocalBackend backend = new LocalBackend(new LocalBackend.Settings("held", 1, state), executor);
+        // the exit events of processes the JVM started (the wrapper's), which the executor holds back
+        LocalBackend backend = new LocalBackend(new LocalBackend.Settings("held", 1, state,
+                LocalBackend.LAUNCHER_SHELL), executor);
         try {
             Path marker = root.resolve("go");
             String first = backend.submit(task(root, "first", "/bin/sh", "-c", LocalPool.runUntilExists(marker)));

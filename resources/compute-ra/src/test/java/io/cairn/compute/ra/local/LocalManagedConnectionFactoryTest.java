@@ -149,7 +149,7 @@ class LocalManagedConnectionFactoryTest {
             assertEquals(property.defaultValue(), initial == null ? "" : initial.toString(),
                     "the declared default of " + field.getName() + " is the one in effect");
         }
-        assertEquals(Set.of("poolName", "slots", "stateDir"), Set.copyOf(names));
+        assertEquals(Set.of("poolName", "slots", "stateDir", "launcher"), Set.copyOf(names));
         assertEquals(Set.copyOf(names), fresh.configuration().keySet());
     }
 

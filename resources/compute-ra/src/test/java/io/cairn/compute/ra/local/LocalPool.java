@@ -27,7 +27,13 @@ final class LocalPool implements AutoCloseable {
     final ComputeConnectionFactory factory;
 
     LocalPool(Path stateDir, int slots) {
+        this(stateDir, slots, LocalBackend.LAUNCHER_AUTO);
+    }
+
+    /** With the given way of starting tasks ({@link LocalBackend.Settings#launcher()}). */
+    LocalPool(Path stateDir, int slots, String launcher) {
         adapter.start(null);
+        managedFactory.setLauncher(launcher);
         managedFactory.setSlots(slots);
         managedFactory.setStateDir(stateDir.toString());
         try {

@@ -41,9 +41,14 @@ class LocalRunTest {
     private LocalPool pool;
     private ComputeConnection connection;
 
+    /** How the pool starts its tasks; {@link LocalRunShellTest} runs these tests with the wrapper. */
+    String launcher() {
+        return LocalBackend.LAUNCHER_PERL;
+    }
+
     @BeforeEach
     void open() {
-        pool = new LocalPool(root.resolve("state"), 4);
+        pool = new LocalPool(root.resolve("state"), 4, launcher());
         connection = pool.connect();
     }
 
