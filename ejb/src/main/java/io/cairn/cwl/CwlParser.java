@@ -483,6 +483,14 @@ public final class CwlParser {
             }
             return; // a hint Cairn cannot follow: ignored, as hints may be
         }
+        if (required && outDir != null) {
+            String normal = outDir.isEmpty() ? "" : java.nio.file.Path.of(outDir).normalize().toString();
+            if (!outDir.startsWith("/") || normal.equals("/") || outDir.indexOf('\0') >= 0) {
+                throw CwlException.invalid("dockerOutputDirectory must be an absolute path inside the container, other "
+                        + "than /; got '" + outDir + "'", path + ".dockerOutputDirectory", body.line());
+            }
+            outDir = normal;
+        }
         tool.docker = new DockerRequirement(pull, imageId, load, file, dockerImport, outDir);
         tool.dockerRequired = required;
     }

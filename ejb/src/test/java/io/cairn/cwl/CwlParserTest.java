@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -354,6 +355,24 @@ class CwlParserTest {
         assertEquals(CwlException.Kind.MALFORMED, list.kind());
         assertEquals(CwlException.Kind.MALFORMED, fails("  ").kind());
         assertEquals(CwlException.Kind.UNSUPPORTED, fails("cwlVersion: v1.2\n$graph: []\n").kind());
+    }
+
+    @Test
+    void dockerOutputDirectoryCountsUnderRequirementsOnly() {
+        assertEquals(Optional.of("/other"), conformance("docker-output-dir.cwl").containerOutdir());
+        assertEquals(Optional.of("/output"), conformance("iwd/iwd-container-entryname1.cwl").containerOutdir());
+        // a hint: the output folder keeps its own path
+        assertEquals(Optional.empty(), conformance("iwd/iwd-container-entryname3.cwl").containerOutdir());
+        assertEquals(Optional.of("/a/b"), CwlParser.parseTool(tool("requirements:",
+                "  DockerRequirement: {dockerPull: 'debian:stable-slim', dockerOutputDirectory: /a/./b/}",
+                "inputs: []", "outputs: []")).containerOutdir());
+        for (String bad : List.of("relative/out", "/", "/..", "''")) {
+            CwlException e = fails(tool("requirements:",
+                    "  DockerRequirement: {dockerPull: 'debian:stable-slim', dockerOutputDirectory: " + bad + "}",
+                    "inputs: []", "outputs: []"));
+            assertEquals(CwlException.Kind.INVALID, e.kind(), bad);
+            assertTrue(e.reason().contains("dockerOutputDirectory must be an absolute path"), e.reason());
+        }
     }
 
     @Test
