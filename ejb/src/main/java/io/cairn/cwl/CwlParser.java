@@ -931,9 +931,9 @@ public final class CwlParser {
                 List<CwlType> alternatives = new ArrayList<>();
                 for (int i = 0; i < others.size(); i++) {
                     CwlType alternative = parseType(others.get(i), path + "[" + i + "]", input);
-                    if (alternative.isUnion() || alternative.optional() || alternative.hasNestedBinding()) {
-                        throw CwlException.unsupported("a union alternative must be a plain type without its own "
-                                + "bindings or null; got " + alternative, path + "[" + i + "]", others.get(i).line());
+                    if (alternative.isUnion() || alternative.optional()) {
+                        throw CwlException.unsupported("a union alternative must not itself be a union or null; "
+                                + "got " + alternative, path + "[" + i + "]", others.get(i).line());
                     }
                     alternatives.add(alternative);
                 }

@@ -385,7 +385,7 @@ class CwlParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "inputs: {d: [int, [string, File]]}|inputs.d.type[1]|a union alternative must be a plain type",
+        "inputs: {d: [int, [string, File]]}|inputs.d.type[1]|a union alternative must not itself be a union",
         "inputs: {d: '#Stage'}|inputs.d.type|type reference '#Stage'",
         "arguments: ['${return 1;}']|arguments[0]|JavaScript code ${return 1;} is not supported",
         "arguments: [{valueFrom: '$(1 + 2)'}]|arguments[0].valueFrom|JavaScript expression $(1 + 2) is not supported",
