@@ -97,7 +97,7 @@ class ErrorsIT {
                     inputBinding: {position: 1}
                 outputs: []
                 """));
-        assertTrue(problem.getString("detail").contains("a union alternative must be a plain type"), problem::toString);
+        assertTrue(problem.getString("detail").contains("a union alternative must not itself be a union"), problem::toString);
         assertTrue(problem.getString("detail").contains("inputs.reads"), problem::toString);
         assertEquals("/problems/unsupported-feature", problem.getString("type"), problem::toString);
     }

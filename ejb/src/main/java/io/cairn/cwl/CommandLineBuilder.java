@@ -50,17 +50,19 @@ public final class CommandLineBuilder {
             }
             String path = "inputs." + input.id() + ".inputBinding";
             Object value = inputValues.get(input.id());
-            if (binding == null && input.type().isRecord() && value instanceof Map<?, ?> record
+            // a union binds as the alternative its value takes (the first it fits), as cwltool does
+            CwlType type = input.type().isUnion() && value != null ? JobInputs.alternativeFor(input.type(), value)
+                    : input.type();
+            if (binding == null && type != null && type.isRecord() && value instanceof Map<?, ?> record
                     && !CwlValues.isFileOrDirectory(record)) {
                 // a record without a binding of its own: its fields' bindings sort among the
                 // tool's arguments and inputs by their own positions (as cwltool does)
-                pending.addAll(fieldBindings(input.type(), record, tool, context, "inputs." + input.id()));
+                pending.addAll(fieldBindings(type, record, tool, context, "inputs." + input.id()));
                 continue;
             }
             if (binding == null) {
                 binding = new CommandLineBinding(null, null, true, null, null);
             }
-            CwlType type = input.type();
             int position = position(tool, binding, context, value, path);
             if (binding.valueFrom() != null && value != null) {
                 value = evaluate(tool, binding.valueFrom(), context, value, path + ".valueFrom");

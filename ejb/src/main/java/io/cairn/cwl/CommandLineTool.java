@@ -274,6 +274,16 @@ public final class CommandLineTool implements CwlProcess {
         return dockerRequired;
     }
 
+    /**
+     * Where the output folder is inside the tool's container: {@code DockerRequirement.dockerOutputDirectory}
+     * (normalized) when DockerRequirement is a requirement that names one; empty when the output folder keeps its
+     * own path (a hint's value is not acted on).
+     */
+    public Optional<String> containerOutdir() {
+        return dockerRequired && docker != null ? Optional.ofNullable(docker.dockerOutputDirectory())
+                : Optional.empty();
+    }
+
     public Optional<ResourceRequirement> resources() {
         return Optional.ofNullable(resources);
     }

@@ -483,6 +483,14 @@ public final class CwlParser {
             }
             return; // a hint Cairn cannot follow: ignored, as hints may be
         }
+        if (required && outDir != null) {
+            String normal = outDir.isEmpty() ? "" : java.nio.file.Path.of(outDir).normalize().toString();
+            if (!outDir.startsWith("/") || normal.equals("/") || outDir.indexOf('\0') >= 0) {
+                throw CwlException.invalid("dockerOutputDirectory must be an absolute path inside the container, other "
+                        + "than /; got '" + outDir + "'", path + ".dockerOutputDirectory", body.line());
+            }
+            outDir = normal;
+        }
         tool.docker = new DockerRequirement(pull, imageId, load, file, dockerImport, outDir);
         tool.dockerRequired = required;
     }
@@ -923,9 +931,9 @@ public final class CwlParser {
                 List<CwlType> alternatives = new ArrayList<>();
                 for (int i = 0; i < others.size(); i++) {
                     CwlType alternative = parseType(others.get(i), path + "[" + i + "]", input);
-                    if (alternative.isUnion() || alternative.optional() || alternative.hasNestedBinding()) {
-                        throw CwlException.unsupported("a union alternative must be a plain type without its own "
-                                + "bindings or null; got " + alternative, path + "[" + i + "]", others.get(i).line());
+                    if (alternative.isUnion() || alternative.optional()) {
+                        throw CwlException.unsupported("a union alternative must not itself be a union or null; "
+                                + "got " + alternative, path + "[" + i + "]", others.get(i).line());
                     }
                     alternatives.add(alternative);
                 }

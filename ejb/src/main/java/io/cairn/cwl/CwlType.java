@@ -185,6 +185,7 @@ public final class CwlType {
     /** True when this type, or an array element type below it, carries an element binding. */
     boolean hasNestedBinding() {
         return itemBinding != null || (items != null && items.hasNestedBinding())
+                || alternatives.stream().anyMatch(CwlType::hasNestedBinding)
                 || fields.stream().anyMatch(f -> f.input() != null
                 && (f.input().binding() != null || f.type().hasNestedBinding()));
     }

@@ -13,9 +13,10 @@ import java.util.Map;
  * text. Entries that evaluate to null are left out; arrays are flattened.
  *
  * <p>Every entry name is a relative path that stays inside the work folder ({@code a/b.txt},
- * not {@code ../b.txt}); an absolute name is accepted only when it lies under
- * {@code runtime.outdir}. Cairn does not mount files elsewhere in a container, so other absolute
- * names are INVALID. A Dirent whose {@code entry} is a string that is one expression giving a
+ * not {@code ../b.txt}); an absolute name under {@code runtime.outdir} counts as relative to it.
+ * Other absolute names are accepted only for a tool that requires DockerRequirement (CWL allows
+ * them only then): such an entry is mounted at that path inside the container, never placed
+ * there on the host; for any other tool they are INVALID. A Dirent whose {@code entry} is a string that is one expression giving a
  * File or Directory stages that object; any other non-string value is written as JSON (keys
  * sorted, {@code ", "} and {@code ": "} separators, as the reference runner writes it), with the
  * whitespace around the expression kept.
@@ -25,12 +26,19 @@ public final class InitialWorkDir {
     /**
      * One entry of the work folder.
      *
-     * @param name     relative path inside the work folder (normalized, no {@code ..})
+     * @param name     relative path inside the work folder (normalized, no {@code ..}), or, only for a tool that
+     *                 requires DockerRequirement, a normalized absolute path inside its container outside
+     *                 {@code runtime.outdir}
      * @param object   the File or Directory object to copy, or null for a written file
      * @param contents the text of a written file, or null
      * @param writable whether the tool may change it (Cairn copies every entry, so this is advice)
      */
     public record Entry(String name, Map<String, Object> object, String contents, boolean writable) {
+
+        /** Whether the entry is to be mounted at {@link #name} inside the container, outside the work folder. */
+        public boolean inContainer() {
+            return name.startsWith("/");
+        }
     }
 
     private InitialWorkDir() {
@@ -195,18 +203,32 @@ public final class InitialWorkDir {
         return name(entryName, runtime, path, false);
     }
 
-    /** @param container whether the tool requires DockerRequirement (CWL then allows absolute names elsewhere) */
+    /**
+     * @param container whether the tool requires DockerRequirement (CWL then allows absolute names elsewhere, which
+     *                  are given back normalized and absolute: the entry goes at that path inside the container)
+     */
     static String name(String entryName, RuntimeContext runtime, String path, boolean container) {
         String n = entryName;
         String outdir = runtime.outdir().replaceAll("/+$", "");
         if (n.startsWith("/")) {
-            if (n.equals(outdir) || !n.startsWith(outdir + "/")) {
-                throw CwlException.invalid("entryname '" + entryName + "' is an absolute path outside the output "
-                        + "folder" + (container ? ", which is not supported: Cairn places InitialWorkDirRequirement "
-                        + "entries only inside it (use a relative name)" : "; CWL allows that only for a tool that "
-                        + "requires DockerRequirement"), path, null);
+            String normal = Path.of(n).normalize().toString();
+            if (normal.equals(outdir)) {
+                throw CwlException.invalid("entryname '" + entryName + "' names the output folder itself", path,
+                        null);
             }
-            n = n.substring(outdir.length() + 1);
+            if (!normal.startsWith(outdir + "/")) {
+                if (!container) {
+                    throw CwlException.invalid("entryname '" + entryName + "' is an absolute path outside the output "
+                            + "folder; CWL allows that only for a tool that requires DockerRequirement (it is then "
+                            + "mounted at that path in the container)", path, null);
+                }
+                if (normal.equals("/") || n.indexOf('\0') >= 0) {
+                    throw CwlException.invalid("entryname '" + entryName + "' does not name a file in the container",
+                            path, null);
+                }
+                return normal;
+            }
+            n = normal.substring(outdir.length() + 1);
         }
         Path normalized = Path.of(n).normalize();
         String text = normalized.toString();

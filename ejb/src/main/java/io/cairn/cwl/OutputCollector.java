@@ -65,7 +65,8 @@ public final class OutputCollector {
         List<String> paths = new ArrayList<>();
         Map<String, Object> result;
         if (Files.isRegularFile(root.resolve(CWL_OUTPUT_JSON), LinkOption.NOFOLLOW_LINKS)) {
-            result = fromCwlOutputJson(tool, root, realRoot, inputFiles(inputs), errors, paths);
+            result = fromCwlOutputJson(tool, root, realRoot, inputFiles(inputs), errors, paths,
+                    runtime == null ? null : runtime.outdir());
         } else {
             Map<String, Object> context = CommandLineBuilder.context(tool, inputs, runtime);
             @SuppressWarnings("unchecked")
@@ -590,7 +591,8 @@ public final class OutputCollector {
 
     private static Map<String, Object> fromCwlOutputJson(CommandLineTool tool, Path root, Path realRoot,
                                                          java.util.Set<String> inputFiles,
-                                                         List<String> errors, List<String> paths) {
+                                                         List<String> errors, List<String> paths,
+                                                         String toolOutdir) {
         Object parsed;
         try {
             String text = Files.readString(root.resolve(CWL_OUTPUT_JSON), StandardCharsets.UTF_8);
@@ -615,7 +617,8 @@ public final class OutputCollector {
         for (OutputParameter output : tool.outputs()) {
             String path = "outputs." + output.id();
             int before = errors.size();
-            Object value = localizeFiles(object.get(output.id()), root, realRoot, inputFiles, path, errors);
+            Object value = localizeFiles(inOutdir(object.get(output.id()), toolOutdir, root), root, realRoot,
+                    inputFiles, path, errors);
             if (errors.size() == before) {
                 value = JobInputs.check(output.type(), value, path, errors);
             }
@@ -625,6 +628,39 @@ public final class OutputCollector {
             result.put(output.id(), errors.size() == before ? value : null);
         }
         return result;
+    }
+
+    /**
+     * A value from cwl.output.json with the {@code path} and {@code location} of its Files and Directories that
+     * name the output folder as the tool saw it ({@code runtime.outdir}, inside a container when that is elsewhere
+     * than the folder's own path) changed to the folder itself; anything else is left as it is.
+     */
+    static Object inOutdir(Object value, String toolOutdir, Path root) {
+        if (toolOutdir == null || Path.of(toolOutdir).normalize().equals(root)) {
+            return value;
+        }
+        String prefix = toolOutdir.replaceAll("/+$", "") + "/";
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(inOutdir(v, toolOutdir, root)));
+            return out;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            return value;
+        }
+        boolean fileOrDirectory = "File".equals(map.get("class")) || "Directory".equals(map.get("class"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            Object changed = inOutdir(v, toolOutdir, root);
+            if (fileOrDirectory && ("path".equals(k) || "location".equals(k)) && v instanceof String s) {
+                String bare = s.regionMatches(true, 0, "file://", 0, 7) ? s.substring(7) : s;
+                if (bare.startsWith(prefix)) {
+                    changed = root.resolve(bare.substring(prefix.length())).toString();
+                }
+            }
+            out.put(String.valueOf(k), changed);
+        });
+        return out;
     }
 
     /**

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -357,6 +358,24 @@ class CwlParserTest {
     }
 
     @Test
+    void dockerOutputDirectoryCountsUnderRequirementsOnly() {
+        assertEquals(Optional.of("/other"), conformance("docker-output-dir.cwl").containerOutdir());
+        assertEquals(Optional.of("/output"), conformance("iwd/iwd-container-entryname1.cwl").containerOutdir());
+        // a hint: the output folder keeps its own path
+        assertEquals(Optional.empty(), conformance("iwd/iwd-container-entryname3.cwl").containerOutdir());
+        assertEquals(Optional.of("/a/b"), CwlParser.parseTool(tool("requirements:",
+                "  DockerRequirement: {dockerPull: 'debian:stable-slim', dockerOutputDirectory: /a/./b/}",
+                "inputs: []", "outputs: []")).containerOutdir());
+        for (String bad : List.of("relative/out", "/", "/..", "''")) {
+            CwlException e = fails(tool("requirements:",
+                    "  DockerRequirement: {dockerPull: 'debian:stable-slim', dockerOutputDirectory: " + bad + "}",
+                    "inputs: []", "outputs: []"));
+            assertEquals(CwlException.Kind.INVALID, e.kind(), bad);
+            assertTrue(e.reason().contains("dockerOutputDirectory must be an absolute path"), e.reason());
+        }
+    }
+
+    @Test
     void duplicateKeysAreMalformed() {
         CwlException e = fails(tool("inputs: []", "outputs: []", "inputs: []"));
         assertEquals(CwlException.Kind.MALFORMED, e.kind());
@@ -366,7 +385,7 @@ class CwlParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "inputs: {d: [int, [string, File]]}|inputs.d.type[1]|a union alternative must be a plain type",
+        "inputs: {d: [int, [string, File]]}|inputs.d.type[1]|a union alternative must not itself be a union",
         "inputs: {d: '#Stage'}|inputs.d.type|type reference '#Stage'",
         "arguments: ['${return 1;}']|arguments[0]|JavaScript code ${return 1;} is not supported",
         "arguments: [{valueFrom: '$(1 + 2)'}]|arguments[0].valueFrom|JavaScript expression $(1 + 2) is not supported",

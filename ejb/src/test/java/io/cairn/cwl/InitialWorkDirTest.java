@@ -80,9 +80,30 @@ class InitialWorkDirTest {
         CommandLineTool hinted = conformance("iwd/iwd-container-entryname2.cwl");
         CwlException e = assertThrows(CwlException.class, () -> entries(hinted, map("filelist", FILE)));
         assertTrue(e.reason().contains("CWL allows that only for a tool that requires DockerRequirement"), e.reason());
+        CommandLineTool onlyHinted = conformance("iwd/iwd-container-entryname3.cwl");
+        e = assertThrows(CwlException.class, () -> entries(onlyHinted, map("filelist", FILE)));
+        assertTrue(e.reason().contains("CWL allows that only for a tool that requires DockerRequirement"), e.reason());
+        CommandLineTool escaping = conformance("iwd/iwd-container-entryname4.cwl");
+        e = assertThrows(CwlException.class, () -> entries(escaping, map("filelist", FILE)));
+        assertTrue(e.reason().contains("does not name a file inside the output folder"), e.reason());
+    }
+
+    @Test
+    void aToolThatRequiresItsContainerMayNameAbsolutePathsInIt() {
         CommandLineTool container = conformance("iwd/iwd-container-entryname1.cwl");
-        e = assertThrows(CwlException.class, () -> entries(container, map("filelist", FILE)));
-        assertTrue(e.reason().contains("absolute path outside the output folder, which is not supported"), e.reason());
+        List<InitialWorkDir.Entry> e = entries(container, map("filelist", FILE));
+        assertEquals(1, e.size());
+        assertEquals("/tmp2j3y7rpb/input/stuff.txt", e.get(0).name());
+        assertTrue(e.get(0).inContainer());
+        assertEquals("stuff.txt", e.get(0).object().get("basename"));
+        assertEquals("/tmp/job/inputs/0/whale.txt", e.get(0).object().get("path"));
+        // normalized; under runtime.outdir it is a name in the output folder as before; the root is no file
+        assertEquals("/a/c.txt", InitialWorkDir.name("/a/b/../c.txt", RUNTIME, "x", true));
+        assertEquals("sub/c.txt", InitialWorkDir.name("/out/sub/c.txt", RUNTIME, "x", true));
+        assertTrue(!new InitialWorkDir.Entry("sub/c.txt", null, "", false).inContainer());
+        for (String bad : List.of("/", "/out", "/..", "../x")) {
+            assertThrows(CwlException.class, () -> InitialWorkDir.name(bad, RUNTIME, "x", true), bad);
+        }
     }
 
     @Test

@@ -49,4 +49,42 @@ class UnionTest {
         CwlException e = assertThrows(CwlException.class, () -> Fixtures.argv(cwl, Map.of("x", true)));
         assertTrue(e.reason().contains("expected [int, string, string[]], got boolean true"), e.reason());
     }
+
+    @Test
+    void aRecordAlternativeBindsItsOwnFields() {
+        // nested_cl_bindings: items [Map1, Map2, Map3, Map4], records told apart by their enum field
+        String cwl = Fixtures.suiteFile("tmap-tool.cwl");
+        Map<String, Object> job = Fixtures.json(Fixtures.suiteFile("tmap-job.json"));
+        job.put("args.py", Fixtures.map("class", "File", "location", "args.py"));
+        assertEquals(List.of("python", "/staged/args.py", "tmap", "mapall", "stage1", "map1", "--min-seq-length", "20",
+                "map2", "--min-seq-length", "20", "stage2", "map1", "--max-seq-length", "20", "--min-seq-length", "10",
+                "--seed-length", "16", "map2", "--max-seed-hits", "-1", "--max-seq-length", "20", "--min-seq-length",
+                "10"), Fixtures.argv(cwl, job));
+    }
+
+    @Test
+    void aUnionWithoutBindingOfItsOwnBindsTheChosenAlternative() {
+        String cwl = tool("requirements:",
+                "  SchemaDefRequirement:",
+                "    types:",
+                "      - {name: A, type: record, fields: {kind: {type: {type: enum, symbols: [a]},"
+                        + " inputBinding: {position: 0}}, n: {type: int, inputBinding: {prefix: -n, position: 1}}}}",
+                "      - {name: B, type: record, fields: {kind: {type: {type: enum, symbols: [b]},"
+                        + " inputBinding: {position: 0}}, s: {type: string, inputBinding: {prefix: -s}}}}",
+                "baseCommand: run",
+                "inputs:",
+                "  x: {type: ['#A', '#B', int], inputBinding: {prefix: --x, position: 1}}",
+                "  y: {type: ['null', '#A', '#B']}",
+                "outputs: []");
+        assertEquals(List.of("run", "--x", "b", "-s", "two words"),
+                Fixtures.argv(cwl, Map.of("x", Map.of("kind", "b", "s", "two words"))));
+        assertEquals(List.of("run", "--x", "a", "-n", "3"), Fixtures.argv(cwl, Map.of("x", Map.of("kind", "a", "n", 3))));
+        assertEquals(List.of("run", "--x", "5"), Fixtures.argv(cwl, Map.of("x", 5)));
+        // no binding on the input: the chosen record's fields sort among the tool's bindings
+        assertEquals(List.of("run", "b", "-s", "t", "--x", "5"),
+                Fixtures.argv(cwl, Map.of("x", 5, "y", Map.of("kind", "b", "s", "t"))));
+        CwlException e = assertThrows(CwlException.class,
+                () -> Fixtures.argv(cwl, Map.of("x", Map.of("kind", "c"))));
+        assertTrue(e.reason().contains("expected"), e.reason());
+    }
 }

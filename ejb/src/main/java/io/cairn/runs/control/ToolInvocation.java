@@ -42,6 +42,15 @@ final class ToolInvocation {
     /** In the run's root folder: the writable InitialWorkDir entries an in-place update hands on. */
     static final String INPLACE_UPDATES = "inplace-updates.json";
 
+    /**
+     * In the run's root folder: the InitialWorkDir entries with an absolute entryname that the container sees at
+     * that path (a list of {@code {source, target, readOnly}}), for the task and for collecting its outputs.
+     */
+    static final String CONTAINER_MOUNTS = "container-mounts.json";
+
+    /** Under the run's {@code inputs} folder: the host copies of those entries. */
+    static final String CONTAINER_ENTRIES = "container-entries";
+
     private final FileStore files;
 
     ToolInvocation(FileStore files) {
@@ -88,7 +97,7 @@ final class ToolInvocation {
         stored.put("ram", runtime.ram());
         stored.put("timelimit", tool.timeLimitFor(staged, runtime));
         stored.put("argv", command.argv());
-        stored.put("env", environment(command, workspace));
+        stored.put("env", environment(tool, command, workspace));
         stored.put("stdin", command.stdin());
         return new Staged(JsonValues.write(staged), JsonValues.write(stored),
                 workspace.streamFile(command.stdoutFile(), "stdout.txt").toString(),
@@ -105,6 +114,7 @@ final class ToolInvocation {
                                                     RunWorkspace workspace, Map<String, Object> origins)
             throws IOException {
         Files.deleteIfExists(workspace.root().resolve(INPLACE_UPDATES));
+        Files.deleteIfExists(workspace.root().resolve(CONTAINER_MOUNTS));
         List<InitialWorkDir.Entry> entries = InitialWorkDir.evaluate(tool, staged, runtime(tool, workspace, staged));
         if (entries.isEmpty()) {
             return staged;
@@ -113,7 +123,12 @@ final class ToolInvocation {
         Path work = workspace.work().toRealPath();
         Path inputs = workspace.inputs().toRealPath();
         Map<String, String> moved = new LinkedHashMap<>();
+        List<Object> mounts = new ArrayList<>();
         for (InitialWorkDir.Entry entry : entries) {
+            if (entry.inContainer()) {
+                mounts.addAll(stageContainerEntry(entry, mounts.size(), work, inputs, moved));
+                continue;
+            }
             Path target = work.resolve(entry.name()).normalize();
             Files.createDirectories(target.getParent());
             if (!target.startsWith(work) || !target.getParent().toRealPath().startsWith(work)) {
@@ -137,7 +152,88 @@ final class ToolInvocation {
             Files.writeString(workspace.root().resolve(INPLACE_UPDATES), JsonValues.write(inplace),
                     StandardCharsets.UTF_8);
         }
+        if (!mounts.isEmpty()) {
+            Files.writeString(workspace.root().resolve(CONTAINER_MOUNTS), JsonValues.write(mounts),
+                    StandardCharsets.UTF_8);
+        }
         return (Map<String, Object>) InitialWorkDir.relocate(staged, moved);
+    }
+
+    /**
+     * An entry with an absolute entryname of a tool that requires its container (InitialWorkDir gives those only
+     * then): placed on the host in {@code inputs/container-entries/<n>/<basename>}, a folder of this run only, and
+     * mounted at the entryname inside the container (read-only unless {@code writable}); the inputs point at the
+     * entryname. A File's secondary files are mounted beside it. Nothing is ever written at the entryname on the
+     * host.
+     *
+     * @param index a number no other container entry of the run has
+     * @return the mounts, as {@link #CONTAINER_MOUNTS} records them
+     */
+    private List<Map<String, Object>> stageContainerEntry(InitialWorkDir.Entry entry, int index, Path work,
+                                                          Path inputs, Map<String, String> moved)
+            throws IOException {
+        String name = Path.of(entry.name()).getFileName().toString();
+        Path folder = inputs.resolve(CONTAINER_ENTRIES).resolve(Integer.toString(index));
+        Files.createDirectories(folder);
+        Path source = folder.resolve(FileStore.checkBasename(name));
+        if (!source.normalize().startsWith(inputs) || !folder.toRealPath().startsWith(inputs)) {
+            throw new CwlException(CwlException.Kind.INVALID, "entryname '" + entry.name() + "' cannot be staged",
+                    null, null);
+        }
+        List<Map<String, Object>> mounts = new ArrayList<>();
+        mounts.add(mount(source, entry.name(), !entry.writable()));
+        if (entry.contents() != null) {
+            Files.deleteIfExists(source);
+            Files.writeString(source, entry.contents(), StandardCharsets.UTF_8);
+            return mounts;
+        }
+        Map<String, String> placed = new LinkedHashMap<>();
+        place(entry.object(), source, work, inputs, placed);
+        Path target = Path.of(entry.name());
+        for (Map.Entry<String, String> e : placed.entrySet()) {
+            Path copy = Path.of(e.getValue()).normalize();
+            if (copy.startsWith(source)) {
+                // the entry, or what lies inside a staged Directory: seen below the entryname
+                String relative = source.relativize(copy).toString();
+                moved.put(e.getKey(), relative.isEmpty() ? entry.name() : entry.name() + "/" + relative);
+            } else {
+                // a secondary file placed beside the entry: mounted beside it
+                String beside = target.resolveSibling(copy.getFileName().toString()).toString();
+                mounts.add(mount(copy, beside, !entry.writable()));
+                moved.put(e.getKey(), beside);
+            }
+        }
+        return mounts;
+    }
+
+    private static Map<String, Object> mount(Path source, String target, boolean readOnly) {
+        Map<String, Object> mount = new LinkedHashMap<>();
+        mount.put("source", source.toString());
+        mount.put("target", target);
+        mount.put("readOnly", readOnly);
+        return mount;
+    }
+
+    /** The mounts {@link #stageInitialWorkDir} recorded for the run, as the task carries them; none if it has none. */
+    @SuppressWarnings("unchecked")
+    static List<TaskSpec.Mount> containerMounts(RunWorkspace workspace) {
+        Path record = workspace.root().resolve(CONTAINER_MOUNTS);
+        if (!Files.isRegularFile(record)) {
+            return List.of();
+        }
+        try {
+            List<TaskSpec.Mount> out = new ArrayList<>();
+            for (Object item : (List<Object>) JsonValues.parse(Files.readString(record, StandardCharsets.UTF_8),
+                    "container mounts")) {
+                Map<String, Object> m = (Map<String, Object>) item;
+                out.add(new TaskSpec.Mount((String) m.get("source"), (String) m.get("target"),
+                        Boolean.TRUE.equals(m.get("readOnly"))));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new CwlException(CwlException.Kind.INVALID, "cannot read the container mounts of the run: "
+                    + e.getMessage(), null, null);
+        }
     }
 
     /**
@@ -367,7 +463,8 @@ final class ToolInvocation {
         return new TaskSpec(taskId, argv, env, workspace.work().toString(), (String) stored.get("stdin"),
                 stdout, stderr, runtime.cores(), runtime.ram(), image, tool.dockerRequired(),
                 List.of(workspace.inputs().toString()), tool.networkAccess(),
-                stored.get("timelimit") instanceof Number t ? t.longValue() : tool.timeLimitSeconds());
+                stored.get("timelimit") instanceof Number t ? t.longValue() : tool.timeLimitSeconds(),
+                tool.containerOutdir().orElse(null), containerMounts(workspace));
     }
 
     /**
@@ -382,6 +479,12 @@ final class ToolInvocation {
         Map<String, Object> staged = (Map<String, Object>) JsonValues.parse(stagedInputs, "staged inputs");
         RuntimeContext runtime = runtime(tool, workspace, staged);
         BuiltCommand command = CommandLineBuilder.build(tool, staged, runtime);
+        // entries the container saw at an absolute entryname are read from their host copies
+        Map<String, String> hostCopies = new LinkedHashMap<>();
+        for (TaskSpec.Mount mount : containerMounts(workspace)) {
+            hostCopies.put(mount.target(), mount.source());
+        }
+        staged = (Map<String, Object>) InitialWorkDir.relocate(staged, hostCopies);
         Map<String, Object> collected = OutputCollector.collect(tool, workspace.work(), staged, runtime, command, exitCode);
         @SuppressWarnings("unchecked")
         Map<String, Object> stored = (Map<String, Object>) storeOutputs(collected, workspace.work().toRealPath());
@@ -579,11 +682,14 @@ final class ToolInvocation {
         return staged;
     }
 
-    /** The environment a tool sees: a fixed PATH, HOME and TMPDIR per CWL, then the tool's own variables. */
-    static Map<String, String> environment(BuiltCommand command, RunWorkspace workspace) {
+    /**
+     * The environment a tool sees: a fixed PATH, HOME (the output folder, as the tool sees it) and TMPDIR per CWL,
+     * then the tool's own variables.
+     */
+    static Map<String, String> environment(CommandLineTool tool, BuiltCommand command, RunWorkspace workspace) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
-        env.put("HOME", workspace.work().toString());
+        env.put("HOME", tool.containerOutdir().orElse(workspace.work().toString()));
         env.put("TMPDIR", workspace.tmp().toString());
         env.put("LANG", "C.UTF-8");
         env.putAll(command.env());
@@ -592,7 +698,9 @@ final class ToolInvocation {
 
     /** @param staged the run's staged inputs, which resource expressions may use; null: the fixed resources only */
     static RuntimeContext runtime(CommandLineTool tool, RunWorkspace workspace, Map<String, Object> staged) {
-        RuntimeContext paths = new RuntimeContext(workspace.work().toString(), workspace.tmp().toString(), 1, 256);
+        // the output folder as the tool sees it: in its container at dockerOutputDirectory, else at its own path
+        RuntimeContext paths = new RuntimeContext(tool.containerOutdir().orElse(workspace.work().toString()),
+                workspace.tmp().toString(), 1, 256);
         ResourceRequirement resources = staged == null ? tool.resources().orElse(ResourceRequirement.DEFAULTS)
                 : tool.resourcesFor(staged, paths);
         return new RuntimeContext(paths.outdir(), paths.tmpdir(), resources.minCores(), resources.minRamMiB());

@@ -995,6 +995,12 @@ public class BatchBackend implements Backend {
                     + " jobs on the nodes' hosts and cannot run image " + spec.image()
                     + "; submit to a pool with containers (or set its containerRuntime)");
         }
+        if (spec.hasContainerPaths()) {
+            throw new IllegalArgumentException("pool " + poolName + " binds a task's folders only at their own paths;"
+                    + " it cannot place the output folder at " + spec.containerWorkDir() + " nor mount files elsewhere"
+                    + " in the container (DockerRequirement.dockerOutputDirectory, an absolute InitialWorkDir"
+                    + " entryname); submit to a pool of kind docker");
+        }
         JobScript.validate(spec);
         if (containerRuntime != null && spec.image() != null) {
             ApptainerCommand.validate(spec);

@@ -40,7 +40,7 @@ final class ContainerRequest {
                 .add("Image", image)
                 .add("Cmd", strings(spec.command()))
                 .add("Env", environment(spec))
-                .add("WorkingDir", spec.workDir())
+                .add("WorkingDir", workingDir(spec))
                 .add("Labels", JSON.createObjectBuilder(new LinkedHashMap<String, Object>(labels)))
                 .add("Tty", false)
                 .add("AttachStdout", false)
@@ -84,7 +84,9 @@ final class ContainerRequest {
     /**
      * Binds at the same paths: the work folder read-write, then the folder TMPDIR names read-write when it is an
      * absolute existing folder, then each read-only path once. A path already bound (or the work folder itself) is
-     * not bound twice, which Docker would refuse.
+     * not bound twice, which Docker would refuse. Then the work folder again at the task's container work folder
+     * (CWL {@code dockerOutputDirectory}), so that both its own path and that one name it inside, and each container
+     * mount at its target.
      */
     static JsonArrayBuilder mounts(TaskSpec spec) {
         Map<String, Boolean> binds = new LinkedHashMap<>();
@@ -97,12 +99,27 @@ final class ContainerRequest {
             binds.putIfAbsent(normal(path), true);
         }
         JsonArrayBuilder mounts = JSON.createArrayBuilder();
-        binds.forEach((path, readOnly) -> mounts.add(JSON.createObjectBuilder()
-                .add("Type", "bind")
-                .add("Source", path)
-                .add("Target", path)
-                .add("ReadOnly", readOnly)));
+        binds.forEach((path, readOnly) -> mounts.add(bind(path, path, readOnly)));
+        if (spec.containerWorkDir() != null && !normal(spec.containerWorkDir()).equals(normal(spec.workDir()))) {
+            mounts.add(bind(normal(spec.workDir()), normal(spec.containerWorkDir()), false));
+        }
+        for (TaskSpec.Mount mount : spec.containerMounts()) {
+            mounts.add(bind(normal(mount.source()), normal(mount.target()), mount.readOnly()));
+        }
         return mounts;
+    }
+
+    /** Where the command runs: the container work folder when the task names one, else the work folder. */
+    static String workingDir(TaskSpec spec) {
+        return spec.containerWorkDir() != null ? normal(spec.containerWorkDir()) : spec.workDir();
+    }
+
+    private static JsonObjectBuilder bind(String source, String target, boolean readOnly) {
+        return JSON.createObjectBuilder()
+                .add("Type", "bind")
+                .add("Source", source)
+                .add("Target", target)
+                .add("ReadOnly", readOnly);
     }
 
     private static String normal(String path) {

@@ -1164,6 +1164,7 @@ final class DockerBackend implements Backend {
             requireAbsolute("stdin", spec.stdin());
         }
         spec.readOnlyPaths().forEach(path -> requireAbsolute("a read-only path", path));
+        validateContainerPaths(spec);
         if (spec.image() != null && !IMAGE.matcher(spec.image()).matches()) {
             throw new IllegalArgumentException("not an image reference: " + spec.image());
         }
@@ -1177,6 +1178,46 @@ final class DockerBackend implements Backend {
                 throw new IllegalArgumentException("invalid environment variable name or value: " + name);
             }
         });
+    }
+
+    /**
+     * The container work folder and the targets of container mounts must be absolute, not {@code /}, and apart from
+     * every other path bound in the container (neither the same, nor inside, nor around one): a mount inside a bound
+     * host folder would make dockerd create its mount point in that host folder.
+     */
+    static void validateContainerPaths(TaskSpec spec) {
+        List<Path> bound = new ArrayList<>();
+        bound.add(Path.of(spec.workDir()).normalize());
+        String tmp = spec.environment().get("TMPDIR");
+        if (tmp != null && tmp.indexOf('\0') < 0 && Path.of(tmp).isAbsolute()) {
+            bound.add(Path.of(tmp).normalize());
+        }
+        spec.readOnlyPaths().forEach(path -> bound.add(Path.of(path).normalize()));
+        if (spec.containerWorkDir() != null) {
+            bound.add(containerPath("the container work folder", spec.containerWorkDir(), bound));
+        }
+        for (TaskSpec.Mount mount : spec.containerMounts()) {
+            requireAbsolute("a mount source", mount.source());
+            bound.add(containerPath("a mount target", mount.target(), bound));
+        }
+    }
+
+    private static Path containerPath(String what, String text, List<Path> bound) {
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " contains a NUL character");
+        }
+        requireAbsolute(what, text);
+        Path path = Path.of(text).normalize();
+        if (path.getParent() == null) {
+            throw new IllegalArgumentException(what + " must not be the container's root folder: " + text);
+        }
+        for (Path other : bound) {
+            if (path.startsWith(other) || other.startsWith(path)) {
+                throw new IllegalArgumentException(what + " " + text + " overlaps " + other
+                        + ", which the container sees already");
+            }
+        }
+        return path;
     }
 
     private static void requireAbsolute(String what, String path) {

@@ -209,6 +209,12 @@ final class JobManifest {
     /** Rejects what the Job cannot carry faithfully, before anything is created. */
     static void validate(TaskSpec spec, Path mountPath) {
         Path root = mountPath.toAbsolutePath().normalize();
+        if (spec.hasContainerPaths()) {
+            throw new IllegalArgumentException("a kubernetes pool mounts a task's folders only at their own paths; it "
+                    + "cannot place the output folder at " + spec.containerWorkDir() + " nor mount files elsewhere in"
+                    + " the container (DockerRequirement.dockerOutputDirectory, an absolute InitialWorkDir entryname);"
+                    + " submit to a pool of kind docker");
+        }
         requireUnder("workDir", spec.workDir(), root);
         requireUnder("stdout", spec.stdout(), root);
         requireUnder("stderr", spec.stderr(), root);

@@ -1237,6 +1237,10 @@ final class LocalBackend implements Backend {
             throw new IllegalArgumentException("DockerRequirement is unsupported on a local pool: it runs tools as "
                     + "processes on the host and cannot run image " + spec.image() + "; submit to a pool with containers");
         }
+        if (spec.hasContainerPaths()) {
+            throw new IllegalArgumentException("a local pool runs tools on the host and cannot place paths inside a "
+                    + "container; submit to a pool of kind docker");
+        }
         CharsetEncoder encoder = nativeCharset().newEncoder();
         for (String argument : spec.command()) {
             if (argument.indexOf('\0') >= 0) {

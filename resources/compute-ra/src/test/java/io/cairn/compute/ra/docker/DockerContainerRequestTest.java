@@ -123,4 +123,71 @@ class DockerContainerRequestTest {
         assertTrue(longName.length() <= 128, longName);
         assertTrue(longName.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"));
     }
+
+    private TaskSpec inContainer(String containerWorkDir, List<TaskSpec.Mount> mounts, Map<String, String> env,
+                                 List<String> readOnly) {
+        return new TaskSpec("t1", List.of("touch", "/other/thing"), env, root.resolve("work").toString(), null,
+                root.resolve("out.txt").toString(), root.resolve("err.txt").toString(), 1, 0, "img", true, readOnly,
+                false, 0, containerWorkDir, mounts);
+    }
+
+    @Test
+    void aContainerWorkFolderIsTheWorkFolderAgainAndWhereTheCommandRuns() {
+        String work = root.resolve("work").toString();
+        String copy = root.resolve("inputs/container-entries/0/stuff.txt").toString();
+        TaskSpec spec = inContainer("/other/", List.of(new TaskSpec.Mount(copy, "/tmp2j3y7rpb/input/stuff.txt", true),
+                new TaskSpec.Mount(copy, "/rw/stuff.txt", false)), Map.of(), List.of(root.resolve("inputs").toString()));
+        DockerBackend.validateContainerPaths(spec);
+        JsonObject body = ContainerRequest.body(spec, "img", null, Map.of(), "bridge", 0);
+        assertEquals("/other", body.getString("WorkingDir"));
+        List<JsonObject> mounts = body.getJsonObject("HostConfig").getJsonArray("Mounts").getValuesAs(JsonObject.class);
+        assertEquals(5, mounts.size(), mounts::toString);
+        assertMount(mounts.get(0), work, false);
+        assertMount(mounts.get(1), root.resolve("inputs").toString(), true);
+        assertEquals(work, mounts.get(2).getString("Source"));
+        assertEquals("/other", mounts.get(2).getString("Target"));
+        assertFalse(mounts.get(2).getBoolean("ReadOnly"));
+        assertEquals(copy, mounts.get(3).getString("Source"));
+        assertEquals("/tmp2j3y7rpb/input/stuff.txt", mounts.get(3).getString("Target"));
+        assertTrue(mounts.get(3).getBoolean("ReadOnly"));
+        assertFalse(mounts.get(4).getBoolean("ReadOnly"), "a writable entry");
+        // without container paths nothing changes
+        TaskSpec plain = spec(Map.of(), List.of(), false, 1, 0, null);
+        assertFalse(plain.hasContainerPaths());
+        assertEquals(work, ContainerRequest.body(plain, "img", null, Map.of(), "bridge", 0).getString("WorkingDir"));
+    }
+
+    @Test
+    void containerPathsMustBeAbsoluteAndApartFromWhatIsBoundAlready() throws Exception {
+        Path tmp = Files.createDirectories(root.resolve("tmp"));
+        String copy = root.resolve("inputs/container-entries/0/x").toString();
+        Map<String, String> env = Map.of("TMPDIR", tmp.toString());
+        List<String> inputs = List.of(root.resolve("inputs").toString());
+        List<TaskSpec> refused = List.of(
+                inContainer("relative", List.of(), env, inputs),
+                inContainer("/", List.of(), env, inputs),
+                inContainer(root.toString(), List.of(), env, inputs), // around the work folder
+                inContainer(root.resolve("work/sub").toString(), List.of(), env, inputs), // inside it
+                inContainer(null, List.of(new TaskSpec.Mount(copy, tmp.resolve("x").toString(), true)), env, inputs),
+                inContainer(null, List.of(new TaskSpec.Mount(copy, root.resolve("inputs/0/x").toString(), true)), env,
+                        inputs),
+                inContainer("/other", List.of(new TaskSpec.Mount(copy, "/other/x", true)), env, inputs),
+                inContainer(null, List.of(new TaskSpec.Mount(copy, "/a", true), new TaskSpec.Mount(copy, "/a/b", true)),
+                        env, inputs),
+                inContainer(null, List.of(new TaskSpec.Mount("relative/source", "/a", true)), env, inputs),
+                inContainer(null, List.of(new TaskSpec.Mount(copy, "relative/target", true)), env, inputs));
+        for (TaskSpec spec : refused) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> DockerBackend.validateContainerPaths(spec), spec::toString);
+        }
+        DockerBackend.validateContainerPaths(inContainer("/other", List.of(new TaskSpec.Mount(copy, "/a/b", true),
+                new TaskSpec.Mount(copy, "/a/c", true)), env, inputs));
+    }
+
+    @Test
+    void onlyATaskThatRequiresItsImageHasContainerPaths() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new TaskSpec("t1",
+                List.of("true"), Map.of(), root.toString(), null, root.resolve("o").toString(),
+                root.resolve("e").toString(), 1, 0, "img", false, List.of(), false, 0, "/other", List.of()));
+    }
 }

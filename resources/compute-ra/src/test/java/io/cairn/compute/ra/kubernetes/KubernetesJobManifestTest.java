@@ -176,6 +176,10 @@ class KubernetesJobManifestTest {
         TaskSpec badImage = new TaskSpec("t", List.of("true"), Map.of(), "/srv/cairn/w", null, "/srv/cairn/o",
                 "/srv/cairn/e", 1, 0, "-rm");
         assertThrows(IllegalArgumentException.class, () -> JobManifest.validate(badImage, ROOT));
+        TaskSpec elsewhere = new TaskSpec("t", List.of("true"), Map.of(), "/srv/cairn/w", null, "/srv/cairn/o",
+                "/srv/cairn/e", 1, 0, "img", true, List.of(), false, 0, "/other", List.of());
+        e = assertThrows(IllegalArgumentException.class, () -> JobManifest.validate(elsewhere, ROOT));
+        assertTrue(e.getMessage().contains("submit to a pool of kind docker"), e.getMessage());
         JobManifest.validate(spec(1, 0, 0, null, List.of("/srv/cairn/in"), false), ROOT);
     }
 
