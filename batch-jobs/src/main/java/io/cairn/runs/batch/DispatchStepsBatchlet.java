@@ -82,6 +82,12 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
     /** Step instances already recorded as RUNNING by this dispatcher, so that a poll writes changes only. */
     private final Set<String> seenRunning = new HashSet<>();
 
+    /**
+     * The plan made and the first round staged in the transaction that recorded the last ends (see
+     * {@link WorkflowExecutor#finishAndAdvance}), for the next turn of the loop to use instead of planning again.
+     */
+    private WorkflowExecutor.Finished planned;
+
     /** Why the pool was last found down, for the instances that wait for it. */
     private String poolDownReason = "";
 
@@ -101,8 +107,16 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 return BatchStatus.STOPPED.name();
             }
             List<String> queued = List.of();
+            Map<String, TaskSpec> firstRound = null;
             if (plan) {
-                WorkflowExecutor.Advance next = executor.advance(runId);
+                WorkflowExecutor.Advance next;
+                if (planned != null) {
+                    next = planned.next();
+                    firstRound = planned.staged();
+                } else {
+                    next = executor.advance(runId);
+                }
+                planned = null;
                 if (next.done()) {
                     // a failed step ends the run; what else still runs is of no use now
                     next.running().forEach(r -> cancel(pool, r.backendId()));
@@ -116,7 +130,7 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
             }
             for (int from = 0; from < queued.size(); from += ROUND) {
                 List<String> round = queued.subList(from, Math.min(queued.size(), from + ROUND));
-                Map<String, TaskSpec> staged = executor.stageSteps(round);
+                Map<String, TaskSpec> staged = from == 0 && firstRound != null ? firstRound : executor.stageSteps(round);
                 if (staged.size() < round.size()) {
                     // served from the call cache, or refused while staging: plan again at once
                     plan = true;
@@ -190,6 +204,9 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 // others ready; the other ends change nothing to plan
                 plan = ended.values().stream().anyMatch(state -> state != RunState.COMPLETE)
                         | unfinished.end(ended.keySet());
+                if (!plan) {
+                    planned = null; // made for nothing: the next plan is made afresh when it is due
+                }
             } else {
                 if (wakeAt != null) {
                     // only retries or a pool that is down are left: wait for the first to be due
@@ -284,7 +301,10 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
                 }
                 boolean mayChangePlan = ended.values().stream().anyMatch(status -> status.state() != TaskState.COMPLETE)
                         || unfinished == null || unfinished.wouldEndAStep(ended.keySet());
-                if (mayChangePlan || stepOf.isEmpty() || ended.size() >= GATHER_MAX) {
+                if (mayChangePlan) {
+                    return recordAndPlan(ended);
+                }
+                if (stepOf.isEmpty() || ended.size() >= GATHER_MAX) {
                     return record(ended);
                 }
                 continue;
@@ -301,7 +321,15 @@ public class DispatchStepsBatchlet extends AbstractBatchlet {
 
     private Map<String, RunState> record(Map<String, TaskStatus> ended) {
         seenRunning.removeAll(ended.keySet());
+        planned = null;
         return executor.finishSteps(ended);
+    }
+
+    /** {@link #record}, with the next plan made and its first round staged in the same transaction. */
+    private Map<String, RunState> recordAndPlan(Map<String, TaskStatus> ended) {
+        seenRunning.removeAll(ended.keySet());
+        planned = executor.finishAndAdvance(runId, ended, ROUND);
+        return planned.states();
     }
 
     @Override

@@ -283,6 +283,26 @@ public class WorkflowExecutor {
         return states;
     }
 
+    /**
+     * What {@link #finishAndAdvance} did: the state of each ended instance afterwards, what the dispatcher does next,
+     * and the first {@code round} of the queued instances staged (as {@link #stageSteps} gives them).
+     */
+    public record Finished(Map<String, RunState> states, Advance next, Map<String, TaskSpec> staged) {
+    }
+
+    /**
+     * {@link #finishSteps}, then {@link #advance} and {@link #stageSteps} of the first {@code round} instances that are
+     * ready, in one transaction instead of three: what a chain of steps does at every end.
+     */
+    public Finished finishAndAdvance(String runId, Map<String, TaskStatus> ended, int round) {
+        Map<String, RunState> states = finishSteps(ended);
+        Advance next = advance(runId);
+        em.flush(); // the instances it made: staging locks each with a SELECT ... FOR UPDATE, which reads the database
+        Map<String, TaskSpec> staged = next.done() ? Map.of()
+                : stageSteps(next.queued().subList(0, Math.min(round, next.queued().size())));
+        return new Finished(states, next, staged);
+    }
+
     /** Keeps a staged step instance queued until {@code at}: its pool is down. */
     public void waitForPool(String stepId, Instant at, String reason) {
         step(stepId).waitForPool(at, reason);
