@@ -51,6 +51,18 @@ public class ComputeGateway {
 
     private final Map<String, Made> made = new ConcurrentHashMap<>();
 
+    /**
+     * How long {@link #connect} trusts a JNDI lookup of a pool's connector resource (or its absence): a lookup cost
+     * more than a tenth of a chain step's dispatch, and a dispatcher connects several times per step. A pool made or
+     * removed with asadmin is seen by new connections after at most this long.
+     */
+    static final long LOOKUP_TTL_NANOS = 1_000_000_000L;
+
+    private final Map<String, Looked> looked = new ConcurrentHashMap<>();
+
+    private record Looked(ComputeConnectionFactory factory, long at) {
+    }
+
     /** Where a pool is defined. */
     public enum Source {
         /** A connector resource, made with asadmin (server-config/, the admin console). */
@@ -84,7 +96,7 @@ public class ComputeGateway {
      * recreated after a redeploy, or the adapter is not running) is a {@link Problem.Kind#UNAVAILABLE}.
      */
     public ComputeConnection connect(String pool) {
-        ComputeConnectionFactory factory = bound(pool);
+        ComputeConnectionFactory factory = recentlyBound(pool);
         if (factory == null) {
             factory = definition(pool).map(this::factory).orElse(null);
         }
@@ -198,6 +210,23 @@ public class ComputeGateway {
             LOG.log(Level.FINE, "no pools bound under " + POOL_CONTEXT, e);
         }
         return names;
+    }
+
+    /** {@link #bound}, looked up again once the last lookup is {@link #LOOKUP_TTL_NANOS} old. */
+    private ComputeConnectionFactory recentlyBound(String pool) {
+        long now = System.nanoTime();
+        Looked last = pool == null ? null : looked.get(pool);
+        if (last != null && now - last.at() < LOOKUP_TTL_NANOS) {
+            return last.factory();
+        }
+        ComputeConnectionFactory factory = bound(pool);
+        if (pool != null && pool.matches(NAME_PATTERN)) {
+            if (looked.size() >= 1_000) {
+                looked.clear(); // names asked for that are no pool's must not pile up
+            }
+            looked.put(pool, new Looked(factory, now));
+        }
+        return factory;
     }
 
     private ComputeConnectionFactory bound(String pool) {
