@@ -4,6 +4,9 @@
 #   (2) a chain of CHAIN (default 100) dependent trivial steps: time per step
 #   (3) the same two as shell loops (the floor), and the ratios
 #   (4) with HEAP=1: the server's used heap before and after a scatter of 10x SCATTER tasks
+# (1) and (2) are run ROUNDS times (default 3), one after the other; each round is printed, and
+# the summary lines give the median round. A server's first rounds after a start are slower (its
+# JIT compiles the dispatch path meanwhile), which the first round shows.
 # Starts its own server from the built EAR (ear/target/cairn.ear) with its own CAIRN_HOME and
 # ports and a local pool of SLOTS (default 2) slots, unless CAIRN_URL names a running one; stops
 # what it starts. Timings are wall clock from submit to COMPLETE, polled every 20 ms. Runs are
@@ -73,8 +76,17 @@ CWL
 xs() { seq -s, 1 "$1"; }
 timed_run '{"workflow":"bench-scatter","cache":false,"inputs":{"xs":[1,2]}}' >/dev/null   # warm-up
 
-scatter=$(timed_run "{\"workflow\":\"bench-scatter\",\"cache\":false,\"inputs\":{\"xs\":[$(xs "$SCATTER")]}}")
-chain=$(timed_run '{"workflow":"bench-chain-'"$CHAIN"'","cache":false,"inputs":{}}')
+ROUNDS="${ROUNDS:-3}"
+scatters=(); chains=()
+for round in $(seq 1 "$ROUNDS"); do
+  s=$(timed_run "{\"workflow\":\"bench-scatter\",\"cache\":false,\"inputs\":{\"xs\":[$(xs "$SCATTER")]}}")
+  c=$(timed_run '{"workflow":"bench-chain-'"$CHAIN"'","cache":false,"inputs":{}}')
+  scatters+=("$s"); chains+=("$c")
+  printf 'round %d of %d: scatter %.2f s, chain %.1f ms per step\n' "$round" "$ROUNDS" "$s" "$(echo "$c * 1000 / $CHAIN" | bc -l)"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+scatter=$(median "${scatters[@]}")
+chain=$(median "${chains[@]}")
 
 work=$(mktemp -d); t0=$(now)
 for _ in $(seq "$SCATTER"); do /bin/true; done
@@ -83,6 +95,7 @@ t0=$(now); echo start > "$work/0"
 for i in $(seq 1 "$CHAIN"); do cat "$work/$((i - 1))" > "$work/$i"; done
 floor_chain=$(echo "$(now) - $t0" | bc -l); rm -rf "$work"
 
+printf 'median of %d rounds:\n' "$ROUNDS"
 printf 'scatter of %d trivial tasks (local pool): %.2f s, %.0f tasks/s\n' "$SCATTER" "$scatter" "$(echo "$SCATTER / $scatter" | bc -l)"
 printf 'chain of %d dependent steps: %.1f ms per step\n' "$CHAIN" "$(echo "$chain * 1000 / $CHAIN" | bc -l)"
 printf 'floor, shell loop of %d spawns: %.3f s; ratio %.0fx\n' "$SCATTER" "$floor_scatter" "$(echo "$scatter / $floor_scatter" | bc -l)"
