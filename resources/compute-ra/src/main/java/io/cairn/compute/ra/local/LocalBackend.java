@@ -100,7 +100,9 @@ final class LocalBackend implements Backend {
 
     /**
      * A task this backend started: its process (the JDK reaps it and knows when it ended, without a look at /proc),
-     * what its control folder records of the start, and when the pid counter was read at its start.
+     * or {@code null} for a task handed to the {@link Launcher}; what its control folder records of the start
+     * ({@code null} until the launcher has reported the pid); when it was started and when the pid counter was read
+     * then; and its time limit.
      */
     private record Launch(Process process, TaskFolder.Started started, Instant startedAt, long pidReadAt,
                           long limitSeconds) {
@@ -115,7 +117,7 @@ final class LocalBackend implements Backend {
         }
     }
 
-    /** How tasks are started: see {@link #launcherMode}. */
+    /** How tasks are started: see {@link Settings#launcher()}. */
     static final String LAUNCHER_AUTO = "auto";
     static final String LAUNCHER_PERL = "perl";
     static final String LAUNCHER_SHELL = "shell";
@@ -845,16 +847,15 @@ final class LocalBackend implements Backend {
             try {
                 pids.observe(pid, pidReadAt);
                 Launch launch = launches.get(backendId);
-                TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
-                if (launch == null || !launch.viaLauncher() || launch.started() != null) {
-                    if (!shutdown) {
-                        // settled before it began (canceled while being started): it must not run on
-                        if (process != null) {
-                            killTree(process);
-                        }
-                        return;
+                boolean awaited = launch != null && launch.viaLauncher() && launch.started() == null;
+                if (!awaited && !shutdown) {
+                    // settled before it began (canceled while being started): it must not run on
+                    if (process != null) {
+                        killTree(process);
                     }
+                    return;
                 }
+                TaskFolder folder = new TaskFolder(tasksDir.resolve(backendId));
                 Instant startedAt = launch != null ? launch.startedAt() : Instant.now();
                 TaskFolder.Started started = new TaskFolder.Started(pid, processStart, startedAt);
                 try {
